@@ -195,6 +195,165 @@ def remove(ctx: click.Context, source: str) -> None:
     click.echo(f"removed {display_path(target)} ({removed} chunks)")
 
 
+def parse_day(value: str | None, flag: str):
+    """A date from a flag: ISO (2021-02-08) or Thai ("8 ก.พ. 64", "15 มีนาคม 2564")."""
+    if not value:
+        return None
+    from datetime import date
+
+    from ingest.dates import parse_thai_date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        parsed = parse_thai_date(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date; use 2021-02-08 or 8 ก.พ. 64", param_hint=flag)
+    return parsed
+
+
+def mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    """The passage with its supporting sentences marked: bold on a terminal, »…« otherwise."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(text[last:start])
+        piece = text[start:end]
+        out.append(click.style(piece, bold=True, underline=True) if color else f"»{piece}«")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def print_answer(answer, color: bool) -> None:  # type: ignore[no-untyped-def]
+    from rag.engine import display_source
+
+    click.echo(answer.answer)
+    if answer.citations:
+        click.echo("")
+    for c in answer.citations:
+        p = c.passage
+        click.echo(click.style(f"[{c.n}] {p.title}", bold=color) + f"  ({p.date or 'no date'})  {display_source(p.source)}")
+        click.echo("    " + mark(p.text, c.highlights, color).replace("\n", "\n    "))
+
+
+answer_options = [
+    click.option("--llm", "answerer", type=click.Choice(["local", "extractive", "openai"]),
+                 help="Who writes the answer (default from settings: local)."),
+    click.option("--k", type=click.IntRange(1, 50), help="Passages to retrieve."),
+    click.option("--since", help="Only records on or after this date (2021-01-01 or 1 ม.ค. 64)."),
+    click.option("--until", help="Only records on or before this date."),
+    click.option("--source", "sources_", multiple=True, help="Only this document (repeatable)."),
+]
+
+
+def with_answer_options(func: Callable) -> Callable:
+    for option in reversed(answer_options):
+        func = option(func)
+    return func
+
+
+def make_filters(since: str | None, until: str | None, sources_: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from rag.retriever import Filters
+
+    return Filters(since=parse_day(since, "--since"), until=parse_day(until, "--until"),
+                   sources=tuple(str(Path(s).resolve()) for s in sources_))
+
+
+def open_engine(settings: Settings, answerer: str | None):  # type: ignore[no-untyped-def]
+    from rag.engine import Prachum
+
+    engine = Prachum.open(settings)
+    if engine.store.count() == 0:
+        raise click.ClickException("the index is empty: run `prachum ingest PATH` first (e.g. `prachum ingest seeds/`)")
+    engine.chat_model(answerer or settings.llm)  # load (or set up) the LLM before the first question
+    return engine
+
+
+@cli.command()
+@click.argument("question", required=False)
+@with_answer_options
+@click.option("--questions", type=click.File("r", encoding="utf-8"), help="Answer each line of this file ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per question.")
+@click.pass_context
+@friendly
+def ask(ctx: click.Context, question: str | None, answerer: str | None, k: int | None, since: str | None,
+        until: str | None, sources_: tuple[str, ...], questions, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Answer a question from the records, with numbered citations.
+
+    \b
+    Examples:
+      prachum ask "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat"
+      prachum ask "Who chaired SOMSWD in 2020?" --llm extractive
+      prachum ask "การประชุมในเดือนสิงหาคม 2564 มีผู้เข้าร่วมกี่คน" --json
+      prachum ask --questions questions.txt --json > answers.jsonl
+    """
+    if bool(question) == bool(questions):
+        raise click.UsageError("give either a QUESTION or --questions FILE")
+    settings = settings_from(ctx, llm=answerer)
+    filters = make_filters(since, until, sources_)
+    engine = open_engine(settings, answerer)
+    lines = [question] if question else [q.strip() for q in questions if q.strip()]
+    color = sys.stdout.isatty() and not as_json
+    for i, q in enumerate(lines):
+        answer = engine.ask(q, filters=filters, answerer=answerer, k=k)
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            if len(lines) > 1:
+                click.echo(("\n" if i else "") + click.style(f"Q: {q}", bold=color))
+            print_answer(answer, color)
+
+
+@cli.command()
+@with_answer_options
+@click.pass_context
+@friendly
+def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | None, until: str | None,
+         sources_: tuple[str, ...]) -> None:
+    """An interactive conversation; follow-up questions understand earlier turns.
+
+    Type a question and press Enter; an empty line or Ctrl-D ends the session.
+
+    \b
+    Example:
+      prachum chat
+      > ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat
+      > เขาดำรงตำแหน่งอะไร
+    """
+    from rag.engine import Done, Token
+
+    settings = settings_from(ctx, llm=answerer)
+    engine = open_engine(settings, answerer)
+    filters = make_filters(since, until, sources_)
+    history: list[tuple[str, str]] = []
+    color = sys.stdout.isatty()
+    while True:
+        try:
+            q = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not q:
+            break
+        streamed: list[str] = []
+        for event in engine.stream(q, history, filters, answerer, k):
+            if isinstance(event, Token):
+                streamed.append(event.text)
+                click.echo(click.style(event.text, dim=color), nl=False)
+            elif isinstance(event, Done):
+                answer = event.answer
+                if streamed:
+                    click.echo("")
+                if "".join(streamed).strip() != answer.answer:
+                    click.echo(click.style("checked answer:", bold=color))
+                    click.echo(answer.answer)
+                click.echo("")
+                for c in answer.citations:
+                    p = c.passage
+                    click.echo(f"[{c.n}] {p.title} ({p.date or 'no date'}): " + mark(p.text, c.highlights, color)[:400])
+                history.append((q, answer.answer))
+        click.echo("")
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     cli()

@@ -1,0 +1,64 @@
+"""Turning evidence into answer text: the extractive answer, and the LLM's context.
+
+The extractive answerer needs no LLM: it answers with the record's own sentences,
+so it is instant, cannot hallucinate, and is the fallback whenever the LLM is
+missing or declines despite strong evidence.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from rag.evidence import Sentence, asked_kinds
+from rag.retriever import Passage
+
+MAX_EXTRACTIVE_SENTENCES = 3
+# Below this share of the best sentence's score, a sentence is not worth adding.
+RELATIVE_FLOOR = 0.5
+
+
+def extractive_answer(question: str, sentences: Sequence[Sentence]) -> str:
+    """The best sentence, plus the best sentences holding whatever kind of fact it lacks (date, person, ...)."""
+    if not sentences:
+        return ""
+    best = sentences[0]
+    chosen = [best]
+    missing = asked_kinds(question) - best.kinds
+    for kind in sorted(missing):
+        for s in sentences[1:]:
+            if kind in s.kinds and s.score >= RELATIVE_FLOOR * best.score and s not in chosen:
+                chosen.append(s)
+                break
+        if len(chosen) >= MAX_EXTRACTIVE_SENTENCES:
+            break
+    chosen.sort(key=lambda s: (s.passage, s.start))
+    return " ".join(f"{s.text.strip()} [{s.passage + 1}]" for s in chosen)
+
+
+def estimate_llm_tokens(text: str) -> int:
+    """Rough Qwen token count: Thai runs about 2 characters a token, English about 4."""
+    thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
+    return thai // 2 + (len(text) - thai) // 4 + 1
+
+
+def select_context(
+    passages: Sequence[Passage], sentences: Sequence[Sentence], budget_tokens: int
+) -> list[tuple[int, str]]:
+    """The best sentences within the token budget, grouped back by passage in document order.
+
+    Returns (passage index, text) pairs in retrieval order; each text keeps its
+    sentences in the order they stand in the record.
+    """
+    picked: dict[int, list[Sentence]] = {}
+    used = 0
+    for s in sentences:
+        cost = estimate_llm_tokens(s.text) + 2
+        if used + cost > budget_tokens:
+            if used:
+                continue
+        picked.setdefault(s.passage, []).append(s)
+        used += cost
+    blocks = []
+    for index in sorted(picked):
+        ordered = sorted(picked[index], key=lambda s: s.start)
+        blocks.append((index, " ".join(s.text.strip() for s in ordered)))
+    return blocks

@@ -1,0 +1,80 @@
+"""What the LLM is shown, and how its replies are read.
+
+The system prompt is fixed so its KV cache is reused across questions. Passages are
+given as numbered sentences in normalised form (Arabic digits, dates written out in
+full) because the 1.5B model misreads "8 ก.พ. 64" but not "8 กุมภาพันธ์ 2564".
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from langchain_core.prompts import ChatPromptTemplate
+
+from ingest.dates import find_dates, format_thai_date
+from ingest.thai import search_form
+
+REFUSAL = {
+    "th": "ไม่พบข้อมูลนี้ในบันทึกการประชุม",
+    "en": "Not found in the meeting records.",
+}
+
+SYSTEM_PROMPT = (
+    "You answer questions about Thai government meeting records using ONLY the numbered passages given.\n"
+    "Rules:\n"
+    "- Answer in the language of the question (Thai question: Thai answer; English question: English answer).\n"
+    "- Be short: one to three sentences with the facts asked for (names with titles, dates, places, numbers).\n"
+    "- After each sentence put the number of the passage it comes from in square brackets, like [1] or [2].\n"
+    "- Copy names, dates and numbers exactly as the passages give them. Do not add facts that are not in the passages.\n"
+    "- If the passages do not contain the answer, reply exactly: NOT_FOUND"
+)
+
+PROMPT = ChatPromptTemplate.from_messages([
+    ("system", SYSTEM_PROMPT),
+    ("human", "Passages:\n{context}\n\nQuestion: {question}\nAnswer:"),
+])
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_LATIN = re.compile(r"[A-Za-z]")
+# An English question is mostly Latin letters; Thai questions often contain English acronyms.
+_ENGLISH_WORDS = re.compile(r"\b(who|what|when|where|which|how|did|does|was|were|is|are)\b", re.I)
+
+_DECLINES = re.compile(
+    r"NOT_FOUND|ไม่พบ|ไม่มีข้อมูล|ไม่ได้ระบุ|ไม่ได้กล่าวถึง|ไม่สามารถ|not found|do(?:es)? not (?:say|mention|contain|specify|provide)|"
+    r"no information|cannot (?:find|answer|determine)|not (?:mentioned|specified|provided)",
+    re.I,
+)
+
+
+def question_language(question: str) -> str:
+    thai = len(_THAI.findall(question))
+    latin = len(_LATIN.findall(question))
+    if thai == 0 or (latin > 2 * thai and _ENGLISH_WORDS.search(question)):
+        return "en"
+    return "th"
+
+
+def expand_dates(text: str) -> str:
+    """Write every date out in full Thai form so the model cannot misread abbreviations."""
+    form = search_form(text)
+    out, last = [], 0
+    for found in find_dates(form):
+        out.append(form[last:found.start])
+        out.append(format_thai_date(found.date))
+        last = found.end
+    out.append(form[last:])
+    return "".join(out)
+
+
+def format_context(blocks: Sequence[tuple[int, str, str, str]]) -> str:
+    """``blocks`` are (number, title, date, text); one block per passage, numbered from 1."""
+    lines = []
+    for n, title, day, text in blocks:
+        header = f"[{n}] {title}" + (f" ({day})" if day else "")
+        lines.append(f"{header}\n{expand_dates(text)}")
+    return "\n\n".join(lines)
+
+
+def is_decline(reply: str) -> bool:
+    """The model said it cannot answer (in any of the ways it tends to)."""
+    return bool(_DECLINES.search(reply[:200]))
