@@ -259,11 +259,11 @@ def make_filters(since: str | None, until: str | None, sources_: tuple[str, ...]
                    sources=tuple(str(Path(s).resolve()) for s in sources_))
 
 
-def open_engine(settings: Settings, answerer: str | None):  # type: ignore[no-untyped-def]
+def open_engine(settings: Settings, answerer: str | None, require_documents: bool = True):  # type: ignore[no-untyped-def]
     from rag.engine import Prachum
 
     engine = Prachum.open(settings)
-    if engine.store.count() == 0:
+    if require_documents and engine.store.count() == 0:
         raise click.ClickException("the index is empty: run `prachum ingest PATH` first (e.g. `prachum ingest seeds/`)")
     engine.chat_model(answerer or settings.llm)  # load (or set up) the LLM before the first question
     return engine
@@ -352,6 +352,41 @@ def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | N
                     click.echo(f"[{c.n}] {p.title} ({p.date or 'no date'}): " + mark(p.text, c.highlights, color)[:400])
                 history.append((q, answer.answer))
         click.echo("")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on; anything but loopback exposes the UI.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--auth", envvar="PRACHUM_UI_AUTH", help="user:password required when exposed with --host (or PRACHUM_UI_AUTH).")
+@click.option("--llm", "answerer", type=click.Choice(["local", "extractive", "openai"]), help="Default answerer.")
+@click.pass_context
+@friendly
+def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: str | None) -> None:
+    """Open the chat UI in the browser (http://127.0.0.1:7860 by default).
+
+    \b
+    Examples:
+      prachum serve
+      prachum serve --llm extractive --port 8080
+      PRACHUM_UI_AUTH=somchai:secret prachum serve --host 0.0.0.0
+    """
+    from app.ui import launch
+
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise click.BadParameter("use user:password", param_hint="--auth")
+        credentials = (user, password)
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if credentials and loopback:
+        click.echo("note: --auth is only used when the UI is exposed with --host", err=True)
+        credentials = None
+    if not loopback and not credentials:
+        click.echo(f"warning: serving on {host} without a password; anyone who can reach it can ask and upload", err=True)
+    engine = open_engine(settings_from(ctx, llm=answerer), answerer, require_documents=False)
+    click.echo(f"Prachum is running at http://{'127.0.0.1' if loopback else host}:{port} (Ctrl-C to stop)")
+    launch(engine, host=host, port=port, auth=credentials)
 
 
 def main() -> None:

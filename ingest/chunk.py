@@ -20,6 +20,10 @@ TokenCounter = Callable[[str], int]
 # crfcut treats "." as a sentence end, which breaks Thai abbreviations (ก.พ., พม., ศปก.)
 # and decimal times (09.00 น.). Thai does not end sentences with "." so we hide dots from it.
 _DOT_STANDIN = "\ue000"
+# crfcut cuts Thai at most spaces, often mid-clause ("... ได้รับมอบหมายจาก" | "นางพัชรี ...").
+# Pieces shorter than this are joined with the next one in the same line, so a unit
+# reads as a statement (a date with its people, a name with its title).
+MIN_SENTENCE_CHARS = 80
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -40,7 +44,7 @@ class Chunk:
     text: str
 
 
-def split_sentences(text: str) -> list[Span]:
+def split_sentences(text: str, min_chars: int = MIN_SENTENCE_CHARS) -> list[Span]:
     """Sentences of ``text`` with offsets; every line is its own paragraph."""
     spans: list[Span] = []
     for paragraph, line in enumerate(_LINE.finditer(text)):
@@ -58,7 +62,12 @@ def split_sentences(text: str) -> list[Span]:
             lead = len(piece) - len(piece.lstrip())
             trail = len(piece.rstrip())
             if trail > lead:
-                spans.append(Span(line.start() + begin + lead, line.start() + begin + trail, paragraph))
+                span = Span(line.start() + begin + lead, line.start() + begin + trail, paragraph)
+                last = spans[-1] if spans else None
+                if last and last.paragraph == paragraph and last.end - last.start < min_chars:
+                    span = Span(last.start, span.end, paragraph)
+                    spans.pop()
+                spans.append(span)
     return spans
 
 

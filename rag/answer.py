@@ -8,30 +8,43 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from rag.cite import Citation, CitedAnswer
 from rag.evidence import Sentence, asked_kinds
 from rag.retriever import Passage
 
 MAX_EXTRACTIVE_SENTENCES = 3
 # Below this share of the best sentence's score, a sentence is not worth adding.
-RELATIVE_FLOOR = 0.5
+RELATIVE_FLOOR = 0.35
 
 
-def extractive_answer(question: str, sentences: Sequence[Sentence]) -> str:
-    """The best sentence, plus the best sentences holding whatever kind of fact it lacks (date, person, ...)."""
+def extractive_answer(question: str, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> CitedAnswer:
+    """The best sentence, plus the best sentences holding whatever kind of fact it lacks (date, person, ...).
+
+    The sentences are the records' own, so each cites exactly where it stands.
+    """
     if not sentences:
-        return ""
+        return CitedAnswer("", [])
     best = sentences[0]
     chosen = [best]
     missing = asked_kinds(question) - best.kinds
     for kind in sorted(missing):
-        for s in sentences[1:]:
-            if kind in s.kinds and s.score >= RELATIVE_FLOOR * best.score and s not in chosen:
-                chosen.append(s)
-                break
+        # prefer the best sentence's own passage: the date of a meeting usually stands beside its people
+        candidates = [s for s in sentences[1:] if kind in s.kinds and s not in chosen]
+        same = [s for s in candidates if s.passage == best.passage]
+        pick = next(iter(same), None) or next((s for s in candidates if s.score >= RELATIVE_FLOOR * best.score), None)
+        if pick is not None:
+            chosen.append(pick)
         if len(chosen) >= MAX_EXTRACTIVE_SENTENCES:
             break
     chosen.sort(key=lambda s: (s.passage, s.start))
-    return " ".join(f"{s.text.strip()} [{s.passage + 1}]" for s in chosen)
+    groups: dict[int, list[Sentence]] = {}
+    for s in chosen:
+        groups.setdefault(s.passage, []).append(s)
+    parts, citations = [], []
+    for n, (index, group) in enumerate(groups.items(), start=1):
+        parts.append(" ".join(s.text.strip() for s in group) + f" [{n}]")
+        citations.append(Citation(n, passages[index], [(s.start, s.end) for s in group]))
+    return CitedAnswer(" ".join(parts), citations)
 
 
 def estimate_llm_tokens(text: str) -> int:

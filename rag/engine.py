@@ -21,7 +21,7 @@ from ingest.settings import Settings
 from ingest.store import IndexStore
 from rag.answer import extractive_answer, select_context
 from rag.cite import Citation, attach_citations
-from rag.evidence import score_sentences
+from rag.evidence import SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
 from rag.gate import EvidenceStrength, evidence_strength, should_answer
 from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
@@ -100,6 +100,7 @@ class Prachum:
         self.search = HybridSearch(self.store, self.embedder, fusion=self.settings.fusion,
                                    dense_weight=self.settings.dense_weight)
         self._model_lock = threading.Lock()
+        self.sentence_vectors = SentenceVectors(self.embedder)
 
     @classmethod
     def open(cls, settings: Settings) -> "Prachum":
@@ -156,8 +157,8 @@ class Prachum:
             yield done(REFUSAL[lang], [], refused=True)
             return
 
-        sentences = score_sentences(standalone, passages, self.idf, self.embedder)
-        preview = attach_citations(extractive_answer(standalone, sentences), passages)
+        sentences = score_sentences(standalone, passages, self.idf, self.sentence_vectors, retrieval.query_vector)
+        preview = extractive_answer(standalone, passages, sentences)
         yield Retrieved(preview.citations, refused=False)
 
         if chat is None:

@@ -11,6 +11,7 @@ Thai records), plus a small bonus when it holds the kind of thing asked for
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
@@ -31,7 +32,8 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
 _PERSON = re.compile(r"(?:นาย|นางสาว|นาง|ดร\.|Mr\.|Mrs\.|Ms\.|Dr\.)\s?[ก-๙A-Z]")
 _PLACE = re.compile(r"ณ\s|ห้องประชุม|โรงแรม|อาคาร|กรุงเทพ|จังหวัด|ผ่านระบบ|Video Conference", re.I)
 _NUMBER = re.compile(r"\d")
-KIND_BONUS = 0.25
+KIND_BONUS = 0.5  # up to +50% for a sentence holding every kind of fact asked for
+RANK_PENALTY = 0.08  # per place the sentence's passage is below the first
 
 
 class SentenceEmbedder(Protocol):
@@ -85,34 +87,66 @@ def split_passage(index: int, passage: Passage) -> list[Sentence]:
     return [Sentence(index, s.start, s.end, passage.text[s.start:s.end]) for s in split_sentences(passage.text)]
 
 
+class SentenceVectors:
+    """e5 vectors of passage sentences, cached per chunk: the same chunks come back question after question."""
+
+    def __init__(self, embedder: SentenceEmbedder, size: int = 512) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+
+    def get(self, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> np.ndarray:
+        keys = [(passages[s.passage].id, s.start, s.end) for s in sentences]
+        missing = [i for i, k in enumerate(keys) if k not in self._cache]
+        if missing:
+            vectors = self.embedder.embed_passages([search_form(sentences[i].text) for i in missing])
+            for i, v in zip(missing, vectors):
+                self._cache[keys[i]] = v
+        for k in keys:
+            self._cache.move_to_end(k)
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return np.stack([self._cache[k] for k in keys])
+
+
 def score_sentences(
     question: str,
     passages: Sequence[Passage],
     idf: Callable[[str], float],
-    embedder: SentenceEmbedder | None,
+    vectors: SentenceVectors | None,
+    query_vector: np.ndarray | None = None,
     dense_weight: float = 0.5,
+    max_passages: int = 4,
 ) -> list[Sentence]:
-    """Every sentence of ``passages``, best first."""
-    sentences = [s for i, p in enumerate(passages) for s in split_passage(i, p)]
+    """Every sentence of the best ``max_passages`` passages, best first.
+
+    A sentence is read with its passage's title, so "when was the 16th SOCCOM held"
+    favours the date sentence of the SOCCOM record over a date in another record.
+    """
+    top = passages[:max_passages]
+    sentences = [s for i, p in enumerate(top) for s in split_passage(i, p)]
     if not sentences:
         return []
     terms = query_terms(question)
     wanted = asked_kinds(question)
-    if embedder is not None:
-        q = embedder.embed_query(search_form(question))
-        vectors = embedder.embed_passages([search_form(s.text) for s in sentences])
-        dense = np.asarray(vectors) @ np.asarray(q)
+    if vectors is not None:
+        q = query_vector if query_vector is not None else vectors.embedder.embed_query(search_form(question))
+        dense = vectors.get(top, sentences) @ np.asarray(q)
     else:
         dense = np.zeros(len(sentences))
     for s, d in zip(sentences, dense):
-        s.lexical = coverage(terms, s.text, idf)
+        s.lexical = coverage(terms, f"{top[s.passage].title} {s.text}", idf)
         s.dense = float(d)
         s.kinds = sentence_kinds(s.text)
     # e5 cosines sit in a narrow band (about 0.7-0.9): rescale within this question.
     low, high = float(np.min(dense)), float(np.max(dense))
     spread = high - low if high - low > 1e-6 else 1.0
+    if vectors is None:
+        dense_weight = 0.0
     for s in sentences:
-        rel = (s.dense - low) / spread if embedder is not None else 0.0
-        s.score = (1 - dense_weight) * s.lexical + dense_weight * rel + KIND_BONUS * len(wanted & s.kinds)
-        s.score -= 0.02 * s.passage  # a tie goes to the better-ranked passage
+        rel = (s.dense - low) / spread
+        base = (1 - dense_weight) * s.lexical + dense_weight * rel
+        kind_share = len(wanted & s.kinds) / len(wanted) if wanted else 0.0
+        # multiplicative, so a date or a name never lifts an irrelevant sentence above a relevant one
+        s.score = base * (1 + KIND_BONUS * kind_share) * max(0.5, 1 - RANK_PENALTY * s.passage)
     return sorted(sentences, key=lambda s: -s.score)

@@ -9,7 +9,7 @@ Filters narrow both sides identically, and a question that names a period
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 import numpy as np
@@ -27,6 +27,11 @@ from rag.fusion import DEFAULT_CANDIDATES, fuse, ranked
 
 class QueryEmbedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
+
+
+# A question naming one day is widened by a few days: news items are often dated the day
+# after the meeting they report ("9 ก.พ." for a meeting on "8 ก.พ.").
+DAY_SLACK = timedelta(days=3)
 
 
 def _ord(day: date) -> int:
@@ -99,6 +104,7 @@ class Retrieval:
     passages: list[Passage]
     filters: Filters
     question_period: tuple[date, date] | None = None
+    query_vector: np.ndarray | None = None
 
 
 class HybridSearch:
@@ -125,12 +131,16 @@ class HybridSearch:
     def search(self, query: str, k: int, filters: Filters = Filters(), *, use_question_period: bool = True) -> Retrieval:
         period = time_range(query) if use_question_period else None
         if period and not (filters.since or filters.until):
-            filters = replace(filters, since=period[0], until=period[1])
+            since, until = period
+            if since == until:
+                since, until = since - DAY_SLACK, until + DAY_SLACK
+            filters = replace(filters, since=since, until=until)
         depth = max(self.candidates, k)
         lexical_all = self.bm25().scores(query_terms(query))
         lexical = dict(ranked({i: s for i, s in lexical_all.items()
                                if s > 0 and filters.accepts(self.store.lexical[i])}, depth))
-        dense = self.store.dense_search(self.embedder.embed_query(search_form(query)), depth, filters.chroma_where())
+        query_vector = self.embedder.embed_query(search_form(query))
+        dense = self.store.dense_search(query_vector, depth, filters.chroma_where())
         fused = ranked(fuse(self.fusion, dense, lexical, self.dense_weight), k)
         found = self.store.chunks([i for i, _ in fused])
         passages = []
@@ -143,7 +153,8 @@ class HybridSearch:
                 score=score, dense=dense.get(chunk_id, 0.0), lexical=lexical_all.get(chunk_id, 0.0),
                 metadata=meta,
             ))
-        return Retrieval(query=query, passages=passages, filters=filters, question_period=period)
+        return Retrieval(query=query, passages=passages, filters=filters, question_period=period,
+                         query_vector=query_vector)
 
 
 class HybridRetriever(BaseRetriever):

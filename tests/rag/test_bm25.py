@@ -4,7 +4,7 @@ import math
 import pytest
 from rank_bm25 import BM25Okapi
 
-from rag.bm25 import BM25Index, LexicalIndexError, document_terms, query_terms
+from rag.bm25 import NGRAM_MARK, BM25Index, LexicalIndexError, char_ngrams, document_terms, query_terms
 
 DOCS = {
     "budget": "ที่ประชุมอนุมัติงบประมาณ ๒๕๖๔ จำนวน ๑๕ ล้านบาท เมื่อ ก.พ. 64",
@@ -35,12 +35,15 @@ def test_mixed_thai_english_query_is_case_insensitive():
 
 
 def test_scores_cover_every_doc_and_order_by_relevance():
-    index = build()
+    index = build(ngram=0)
     scores = index.scores(query_terms("อนุมัติงบประมาณ"))
     assert set(scores) == set(DOCS)
     assert scores["budget"] > 0.0
     assert scores["asean"] == 0.0 and scores["flood"] == 0.0
-    # a doc with two query terms beats a doc with one
+    # with character 3-grams a shared syllable (ประ) scores a little, never near a real match
+    grams = build().scores(query_terms("อนุมัติงบประมาณ"))
+    assert grams["budget"] > 3 * max(grams["asean"], grams["flood"])
+    # a doc with two query words beats a doc with one
     index.add("partial", document_terms("งบประมาณของกรม"))
     scores = index.scores(query_terms("อนุมัติงบประมาณ"))
     assert scores["budget"] > scores["partial"] > 0.0
@@ -48,7 +51,7 @@ def test_scores_cover_every_doc_and_order_by_relevance():
 
 def test_matches_rank_bm25_up_to_the_idf_form():
     corpus = [document_terms(t) for t in DOCS.values()] + [["ประชุม", "งบประมาณ"], ["ประชุม"]]
-    index = BM25Index(k1=1.5, b=0.75)
+    index = BM25Index(k1=1.5, b=0.75, ngram=0)
     for i, toks in enumerate(corpus):
         index.add(str(i), toks)
     ref = BM25Okapi(corpus, k1=1.5, b=0.75)
@@ -67,7 +70,7 @@ def test_matches_rank_bm25_up_to_the_idf_form():
 
 
 def test_idf_stays_positive_for_a_term_in_every_document():
-    index = BM25Index()
+    index = BM25Index(ngram=0)
     index.add("a", ["ประชุม", "งบ"])
     index.add("b", ["ประชุม"])
     assert index.idf("ประชุม") > 0.0
@@ -110,18 +113,44 @@ def test_query_terms_drop_question_words_but_never_empty():
     assert query_terms("อะไร") == ["อะไร"]
 
 
+def test_char_ngrams_match_words_newmm_splits_differently():
+    assert char_ngrams(["แพน", "เธอร์ส"], 3)[:2] == [NGRAM_MARK + "แพน", NGRAM_MARK + "พนเ"]
+    assert char_ngrams(["ab"], 3) == [] and char_ngrams(["abc"], 0) == []
+    # newmm: แพนเธอร์ส -> แพน|เธอร์ส but ทีมแพนเธอร์ -> ทีม|แพน|เธอร์ : no shared word but แพน
+    words_only, with_grams = BM25Index(ngram=0), BM25Index(ngram=3)
+    for index in (words_only, with_grams):
+        index.add("team", document_terms("ทีมแพนเธอร์ชนะการแข่งขัน"))
+        index.add("pan", document_terms("แพนเค้กราคา ๕๐ บาท"))
+    q = query_terms("แพนเธอร์สชนะหรือไม่")
+    assert "เธอร์ส" in q and "เธอร์" not in q
+    assert with_grams.top_k(q, 1)[0][0] == "team"
+    s = with_grams.scores(q)
+    assert s["team"] > 2 * s["pan"]
+
+
+def test_candidates_add_exact_scores_of_dense_hits():
+    index = build()
+    q = query_terms("อนุมัติงบประมาณ")
+    cands = index.candidates(q, k=1, include=["flood", "not-indexed"])
+    assert set(cands) == {"budget", "flood"}
+    assert cands["flood"] == 0.0 and cands["budget"] > 0.0
+
+
 def test_save_load_round_trip_is_atomic_and_identical(tmp_path):
-    index = build(k1=1.4, b=0.6)
+    index = build()
     path = tmp_path / "sub" / "lexical.json"
     index.save(path)
     assert [p.name for p in path.parent.iterdir()] == ["lexical.json"]  # no temp file left
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["docs"]["budget"] == index.tokens("budget")
+    assert data["docs"]["budget"] == index.tokens("budget")  # words only; n-grams are derived
     assert "งบประมาณ" in path.read_text(encoding="utf-8")  # Thai kept readable, not \u-escaped
     loaded = BM25Index.load(path)
-    assert (loaded.k1, loaded.b) == (1.4, 0.6)
     q = query_terms("ประชุมอาเซียน งบประมาณ ๒๕๖๔")
     assert loaded.scores(q) == pytest.approx(index.scores(q))
+    # scoring parameters come from the caller, not the file
+    tuned = BM25Index.load(path, k1=1.4, b=0.6, ngram=0)
+    assert (tuned.k1, tuned.b, tuned.ngram) == (1.4, 0.6, 0)
+    assert tuned.scores(q) == pytest.approx(build(k1=1.4, b=0.6, ngram=0).scores(q))
     # overwrite after a removal
     loaded.remove("flood")
     loaded.save(path)
@@ -134,8 +163,11 @@ def test_load_missing_file_is_empty_and_damaged_file_says_what_to_do(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(LexicalIndexError, match="delete it and ingest"):
         BM25Index.load(bad)
-    bad.write_text(json.dumps({"format": 99, "k1": 1.2, "b": 0.75, "docs": {}}), encoding="utf-8")
+    bad.write_text(json.dumps({"format": 99, "docs": {}}), encoding="utf-8")
     with pytest.raises(LexicalIndexError, match="another version"):
+        BM25Index.load(bad)
+    bad.write_text(json.dumps({"format": 1, "docs": ["not", "a", "mapping"]}), encoding="utf-8")
+    with pytest.raises(LexicalIndexError, match="damaged"):
         BM25Index.load(bad)
 
 
@@ -144,3 +176,5 @@ def test_rejects_bad_parameters():
         BM25Index(k1=-1)
     with pytest.raises(ValueError):
         BM25Index(b=1.5)
+    with pytest.raises(ValueError):
+        BM25Index(ngram=-1)

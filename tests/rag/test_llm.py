@@ -224,3 +224,12 @@ def test_prompt_longer_than_the_context_is_a_clear_error(local_chat):
     small = LocalLlamaChat(model_path=local_chat.model_path, n_ctx=256)
     with pytest.raises(LlmError, match="too long"):
         small.invoke(_ask("ใครเป็นผู้แทน " + CONTEXT * 10))
+
+
+@pytest.mark.llm
+def test_warm_up_reads_a_new_system_prompt_ahead_of_the_first_question(local_chat):
+    system = SYSTEM + " ตอบไม่เกินหนึ่งประโยค"
+    local_chat.warm_up(system)
+    answer = local_chat.invoke([SystemMessage(system), HumanMessage(f"Context:\n{CONTEXT}\n\nQuestion: ใครเป็นผู้แทน")])
+    assert answer.response_metadata["timings"]["cache_n"] >= 40
+    assert "จตุพร" in answer.content

@@ -1,0 +1,285 @@
+"""The lexical half of retrieval: an incremental BM25 index over newmm word tokens.
+
+Why our own index rather than ``rank_bm25``: records are added and removed one file
+at a time, and the index must be kept in step with Chroma; rank_bm25 can only be
+rebuilt whole. This is the same Okapi formula with an inverted index, so adding or
+removing a chunk touches only that chunk's terms.
+
+Why the Lucene form of idf, ``log(1 + (N - n + 0.5) / (n + 0.5))``: it is always
+positive. rank_bm25's Okapi idf goes negative for a term in more than half of the
+documents and is then floored to a fraction of the mean idf, which on a small
+meeting corpus (a few chunks) makes common but meaningful words count for almost
+nothing or even rank a matching chunk below a non-matching one. On the external
+benchmarks the two idfs are within noise of each other (bench/retrieval_fusion.py).
+
+Why character 3-grams next to the words: newmm splits names and loanwords
+inconsistently (แพนเธอร์ส -> แพน|เธอร์ส, but ทีมแพนเธอร์ -> ทีม|แพน|เธอร์), and a
+word that is split differently in the question and the record never matches. The
+index therefore also holds the 3-grams of the words run together, in their own
+namespace; the caller still passes plain word tokens. On XQuAD-th BM25 alone goes
+from 93.9 to 95.4 Recall@1 with them, on iApp test from 94.9 to 96.3.
+
+Why drop question words from the query (:func:`query_terms`): a question word such
+as อะไร or กี่ never appears in the answer passage, but it does appear in any
+passage that happens to contain a question or the same word used otherwise, so it
+only adds noise. Measured on XQuAD-th and iApp in bench/retrieval_fusion.py.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from ingest.thai import word_tokens
+
+# Chosen on XQuAD-th and iApp Wiki QA (bench/retrieval_fusion.py); see docs in the report.
+DEFAULT_K1 = 0.9
+DEFAULT_B = 0.75
+DEFAULT_NGRAM = 3
+FORMAT_VERSION = 1
+# Marks character n-grams. search_form strips zero-width characters, so no word token contains it.
+NGRAM_MARK = "\u200b"
+
+# Thai question words and polite particles, as newmm splits them. They say what kind
+# of answer is wanted, never which passage holds it.
+QUESTION_WORDS = frozenset(
+    {
+        "อะไร", "ใคร", "ไหน", "ที่ไหน", "ใด", "ที่ใด", "อันใด", "คนใด", "ผู้ใด", "สิ่งใด", "แห่งใด",
+        "เมื่อไร", "เมื่อไหร่", "เมื่อใด", "กี่", "เท่าไร", "เท่าไหร่", "เท่าใด", "อย่างไร", "ยังไง",
+        "ทำไม", "เพราะเหตุใด", "ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "บ้าง", "ครับ", "คะ", "ค่ะ",
+    }
+)
+
+
+class LexicalIndexError(RuntimeError):
+    """The saved lexical index cannot be read; the message says how to rebuild it."""
+
+
+def document_terms(text: str) -> list[str]:
+    """Terms indexed for a chunk: the same newmm tokens of the search form the query uses."""
+    return word_tokens(text)
+
+
+def query_terms(text: str) -> list[str]:
+    """Terms searched for a question: its word tokens without question words.
+
+    If the question is nothing but question words, they are kept, so that a
+    query never silently becomes empty.
+    """
+    tokens = word_tokens(text)
+    kept = [t for t in tokens if t not in QUESTION_WORDS]
+    return kept or tokens
+
+
+def _best(scores: Mapping[str, float], k: int) -> list[tuple[str, float]]:
+    if k <= 0:
+        return []
+    matched = [(d, s) for d, s in scores.items() if s > 0.0]
+    matched.sort(key=lambda pair: (-pair[1], pair[0]))
+    return matched[:k]
+
+
+def char_ngrams(tokens: Sequence[str], n: int) -> list[str]:
+    """Character n-grams of the tokens run together (Thai writes words without spaces)."""
+    if n <= 0:
+        return []
+    joined = "".join(tokens)
+    return [NGRAM_MARK + joined[i : i + n] for i in range(len(joined) - n + 1)]
+
+
+class BM25Index:
+    """Okapi BM25 over word tokens (plus their character n-grams), keyed by id, updatable in place.
+
+    ``ngram`` = 0 indexes the words alone. Only the words are stored and saved;
+    the n-grams are derived again when a document is added or a query scored.
+    """
+
+    def __init__(self, k1: float = DEFAULT_K1, b: float = DEFAULT_B, ngram: int = DEFAULT_NGRAM) -> None:
+        if k1 < 0:
+            raise ValueError(f"k1 must be >= 0, got {k1}")
+        if not 0.0 <= b <= 1.0:
+            raise ValueError(f"b must be between 0 and 1, got {b}")
+        if ngram < 0 or ngram > 8:
+            raise ValueError(f"ngram must be 0 (words only) to 8, got {ngram}")
+        self.k1 = k1
+        self.b = b
+        self.ngram = ngram
+        self._tokens: dict[str, list[str]] = {}
+        self._lengths: dict[str, int] = {}
+        self._postings: dict[str, dict[str, int]] = {}
+        self._total_length = 0
+
+    # --- contents -------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._tokens
+
+    def ids(self) -> list[str]:
+        return list(self._tokens)
+
+    def tokens(self, doc_id: str) -> list[str]:
+        return list(self._tokens[doc_id])
+
+    def add(self, doc_id: str, tokens: Sequence[str]) -> None:
+        """Index a document; an id already present is replaced, so re-ingesting a file is safe."""
+        if doc_id in self._tokens:
+            self.remove(doc_id)
+        toks = [str(t) for t in tokens]
+        terms = self.terms(toks)
+        self._tokens[doc_id] = toks
+        self._lengths[doc_id] = len(terms)
+        self._total_length += len(terms)
+        for term, tf in Counter(terms).items():
+            self._postings.setdefault(term, {})[doc_id] = tf
+
+    def add_many(self, docs: Mapping[str, Sequence[str]] | Iterable[tuple[str, Sequence[str]]]) -> None:
+        items = docs.items() if isinstance(docs, Mapping) else docs
+        for doc_id, tokens in items:
+            self.add(doc_id, tokens)
+
+    def remove(self, doc_id: str) -> bool:
+        """Drop a document; returns False when it was not indexed (removing twice is harmless)."""
+        toks = self._tokens.pop(doc_id, None)
+        if toks is None:
+            return False
+        self._total_length -= self._lengths.pop(doc_id)
+        for term in set(self.terms(toks)):
+            posting = self._postings[term]
+            del posting[doc_id]
+            if not posting:
+                del self._postings[term]
+        return True
+
+    def remove_many(self, doc_ids: Iterable[str]) -> int:
+        return sum(self.remove(d) for d in list(doc_ids))
+
+    def clear(self) -> None:
+        self._tokens.clear()
+        self._lengths.clear()
+        self._postings.clear()
+        self._total_length = 0
+
+    # --- scoring --------------------------------------------------------
+    def terms(self, tokens: Sequence[str]) -> list[str]:
+        """What is counted for a token list: the words and, unless ngram is 0, their n-grams."""
+        return [*tokens, *char_ngrams(tokens, self.ngram)]
+
+    def idf(self, term: str) -> float:
+        n = len(self._postings.get(term, ()))
+        return math.log(1.0 + (len(self._tokens) - n + 0.5) / (n + 0.5))
+
+    def scores(self, query_tokens: Sequence[str]) -> dict[str, float]:
+        """BM25 score of every indexed document (0.0 where no query term occurs).
+
+        ``query_tokens`` are word tokens (see :func:`query_terms`); the index adds
+        their n-grams. All documents are returned, not only matches, because
+        fusion normalises over the score distribution and a zero is information
+        too. A term repeated in the query counts once per occurrence, as in rank_bm25.
+        """
+        result = dict.fromkeys(self._tokens, 0.0)
+        if not self._tokens:
+            return result
+        avgdl = self._total_length / len(self._tokens) or 1.0
+        k1, b = self.k1, self.b
+        for term, qtf in Counter(self.terms(list(query_tokens))).items():
+            posting = self._postings.get(term)
+            if not posting:
+                continue
+            weight = qtf * self.idf(term) * (k1 + 1.0)
+            for doc_id, tf in posting.items():
+                norm = k1 * (1.0 - b + b * self._lengths[doc_id] / avgdl)
+                result[doc_id] += weight * tf / (tf + norm)
+        return result
+
+    def top_k(self, query_tokens: Sequence[str], k: int) -> list[tuple[str, float]]:
+        """The k best (id, score) pairs, best first; documents that match nothing are left out."""
+        return _best(self.scores(query_tokens), k)
+
+    def candidates(self, query_tokens: Sequence[str], k: int, include: Iterable[str] = ()) -> dict[str, float]:
+        """Scores of the k best matches plus the exact scores (often 0.0) of ``include``.
+
+        Fusion needs a lexical score for every dense candidate: a chunk the dense
+        side found but whose words match nothing has a true BM25 score of 0, which
+        is information, not a missing value. Passing the dense candidates as
+        ``include`` keeps a lone lexical match from looking average (z = 0).
+        """
+        scores = self.scores(query_tokens)
+        out = dict(_best(scores, k))
+        for doc_id in include:
+            if doc_id in scores:
+                out.setdefault(doc_id, scores[doc_id])
+        return out
+
+    # --- persistence ----------------------------------------------------
+    def to_dict(self) -> dict:
+        """Only the word tokens are saved: k1, b and n-grams belong to the code, not the data,
+        so a better setting takes effect on the next load without re-ingesting."""
+        return {"format": FORMAT_VERSION, "docs": self._tokens}
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping, k1: float = DEFAULT_K1, b: float = DEFAULT_B, ngram: int = DEFAULT_NGRAM
+    ) -> "BM25Index":
+        index = cls(k1=k1, b=b, ngram=ngram)
+        for doc_id, tokens in data["docs"].items():
+            index.add(str(doc_id), tokens)
+        return index
+
+    def save(self, path: Path | str) -> None:
+        """Write atomically (temp file + os.replace): a crash never leaves half an index behind."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self.to_dict(), handle, ensure_ascii=False, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(
+        cls, path: Path | str, k1: float = DEFAULT_K1, b: float = DEFAULT_B, ngram: int = DEFAULT_NGRAM
+    ) -> "BM25Index":
+        """Read a saved index; a missing file is an empty index (nothing ingested yet)."""
+        path = Path(path)
+        if not path.exists():
+            return cls(k1=k1, b=b, ngram=ngram)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT_VERSION:
+                raise LexicalIndexError(
+                    f"{path} was written by another version of Prachum (format {data.get('format')!r}); "
+                    "delete it and ingest the records again"
+                )
+            if not isinstance(data.get("docs"), dict):
+                raise ValueError("no 'docs' mapping")
+            return cls.from_dict(data, k1=k1, b=b, ngram=ngram)
+        except LexicalIndexError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise LexicalIndexError(
+                f"the lexical index {path} is damaged ({exc.__class__.__name__}); delete it and ingest the records again"
+            ) from None
+
+
+__all__ = [
+    "BM25Index",
+    "LexicalIndexError",
+    "DEFAULT_K1",
+    "DEFAULT_B",
+    "DEFAULT_NGRAM",
+    "char_ngrams",
+    "QUESTION_WORDS",
+    "document_terms",
+    "query_terms",
+]
