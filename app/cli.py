@@ -389,6 +389,16 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: 
     launch(engine, host=host, port=port, auth=credentials)
 
 
+def _register_eval() -> None:
+    """`prachum eval` lives with the evaluation suite; imported here so `prachum --help` lists it."""
+    from evals.run import command as eval_command
+
+    cli.add_command(eval_command, name="eval")
+
+
+_register_eval()
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     cli()

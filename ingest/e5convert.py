@@ -178,7 +178,7 @@ _LAYER_NAMES = {
 def bert_state_dict(model: E5S1Model) -> dict[str, np.ndarray]:
     """HF ``BertModel`` weights; Q4 rows are [out, in] exactly like ``nn.Linear.weight``."""
     H, FF = model.hidden, model.ffn
-    shapes = {"q": (H, H), "k": (H, H), "v": (H, H), "ao": (H, H), "fi": (FF, H), "fo": (H, FF)}
+    matrices = {"q": (H, H), "k": (H, H), "v": (H, H), "ao": (H, H), "fi": (FF, H), "fo": (H, FF)}
 
     def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
         flat = model.tensor(name)
@@ -197,7 +197,10 @@ def bert_state_dict(model: E5S1Model) -> dict[str, np.ndarray]:
     for layer in range(model.layers):
         for short, hf_name in _LAYER_NAMES.items():
             kind, part = short.split(".")
-            shape = shapes[kind] if part == "w" and kind in shapes else (FF if kind == "fi" else H,)
+            if part == "w" and kind in matrices:
+                shape = matrices[kind]
+            else:  # biases and LayerNorm vectors
+                shape = (FF,) if kind == "fi" else (H,)
             state[f"encoder.layer.{layer}.{hf_name}"] = get(f"l{layer}.{short}", shape)
     return state
 

@@ -39,7 +39,7 @@ class Settings:
     k: int = 5
     fusion: str = "zscore"
     dense_weight: float = 0.5
-    min_score: float = 0.0
+    min_score: float = 0.805  # refusal gate, calibrated by evals/calibrate_gate.py
     # answering
     llm: str = "local"
     context_tokens: int = 600

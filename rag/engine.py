@@ -23,7 +23,7 @@ from rag.answer import extractive_answer, select_context
 from rag.cite import Citation, attach_citations
 from rag.evidence import SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
-from rag.gate import EvidenceStrength, evidence_strength, should_answer
+from rag.gate import EvidenceStrength, evidence_strength, is_strong, should_answer
 from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
 from rag.retriever import Filters, HybridSearch, Passage
 
@@ -179,8 +179,12 @@ class Prachum:
             yield Token(piece)
         reply = "".join(parts).strip()
         if not reply or is_decline(reply):
-            # The small model declines too readily; the gate already judged the evidence strong.
-            yield done(preview.text, preview.citations, refused=False, fallback=True)
+            # The small model declines too readily: with strong evidence we answer extractively;
+            # with evidence that only passed the gate, its refusal is believed.
+            if is_strong(strength):
+                yield done(preview.text, preview.citations, refused=False, fallback=True)
+            else:
+                yield done(REFUSAL[lang], [], refused=True)
             return
         cited = attach_citations(reply, context_passages, self.embedder)
         if not cited.citations:

@@ -7,11 +7,14 @@ Mr. TyDi Thai Wikipedia questions (which the meeting records cannot answer) must
 refused, the hand-written answerable seed questions must not be
 (evals/calibrate_gate.py shows the distributions and the chosen threshold).
 
-The strength is the larger of two signals, because each fails alone:
-- lexical coverage: the share of the question's idf-weighted words found in one
-  passage (with its title). Exact and strong for Thai questions, but blind to
-  English questions over Thai records;
-- dense similarity of the best passage, rescaled from e5's narrow cosine band.
+The strength is the dense cosine of the best passage plus a little of the lexical
+coverage (the share of the question's idf-weighted words found in one passage and
+its title). Measured over the seed index (bench/results/gate_*.jsonl): e5 cosine
+separates best (answerable questions, Thai and English: >= 0.807; Mr. TyDi: median
+0.771, 95th percentile 0.800), while coverage alone is fooled by short Wikipedia
+questions whose two words happen to occur in a record ("องค์กรหมายถึงอะไร" = 1.0).
+Near misses (a meeting number the records never mention) pass the gate: they are
+on topic, so the LLM's refusal or the citation check has to catch them.
 """
 from __future__ import annotations
 
@@ -22,10 +25,10 @@ from rag.bm25 import query_terms
 from rag.evidence import coverage
 from rag.retriever import Passage
 
-# e5-small cosines between a question and a passage: unrelated ~0.75, on topic ~0.85+.
-DENSE_FLOOR = 0.78
-DENSE_CEIL = 0.90
+COVERAGE_WEIGHT = 0.05
 GATE_PASSAGES = 3
+# Above this, the records clearly speak to the question (calibrated with the gate, see above).
+STRONG_EVIDENCE = 0.86
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,6 @@ class EvidenceStrength:
         return {"coverage": round(self.coverage, 4), "dense": round(self.dense, 4), "score": round(self.score, 4)}
 
 
-def dense_scaled(cosine: float) -> float:
-    return min(1.0, max(0.0, (cosine - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
-
-
 def evidence_strength(question: str, passages: Sequence[Passage], idf: Callable[[str], float]) -> EvidenceStrength:
     if not passages:
         return EvidenceStrength(0.0, 0.0, 0.0)
@@ -49,8 +48,13 @@ def evidence_strength(question: str, passages: Sequence[Passage], idf: Callable[
     top = passages[:GATE_PASSAGES]
     cov = max(coverage(terms, p.metadata.get("indexed_text", p.text), idf) for p in top)
     dense = max(p.dense for p in top)
-    return EvidenceStrength(cov, dense, max(cov, dense_scaled(dense)))
+    return EvidenceStrength(cov, dense, dense + COVERAGE_WEIGHT * cov)
 
 
 def should_answer(strength: EvidenceStrength, min_score: float) -> bool:
     return strength.score >= min_score
+
+
+def is_strong(strength: EvidenceStrength) -> bool:
+    """Evidence strong enough to overrule an LLM that says the passages do not answer."""
+    return strength.score >= STRONG_EVIDENCE

