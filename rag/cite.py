@@ -25,6 +25,7 @@ from rag.retriever import Passage
 MARKER = re.compile(r"\s?\[(\d{1,2})\]")
 _ANSWER_SPLIT = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=\])\s+")
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+_NAMED = re.compile(r"(?:ประเทศ|สาธารณรัฐ|นางสาว|นาง|นาย)\s?([\u0e00-\u0e7f]{2,})")
 _STOP = frozenset(thai_stopwords()) | {
     "the", "a", "an", "of", "in", "on", "at", "to", "and", "or", "is", "was", "were", "are", "be", "by",
     "for", "with", "as", "that", "this", "it", "from", "which", "who", "what", "when", "where", "its",
@@ -50,6 +51,16 @@ def content_words(text: str) -> set[str]:
     return {w for w in word_tokens(text) if w not in _STOP and len(w) > 1 or w.isdigit()}
 
 
+def named(claim: str) -> list[str]:
+    """The first word after a person or country marker: the names a claim commits to."""
+    names = []
+    for match in _NAMED.finditer(claim):
+        words = word_tokens(match.group(1))
+        if words:
+            names.append(words[0])
+    return names
+
+
 def _dates(text: str) -> set:
     return {d.date for d in find_dates(text)}
 
@@ -62,13 +73,20 @@ def _numbers(text: str) -> set[str]:
     return set(_NUMBERS.findall(form))
 
 
-def support(claim: str, sentence: str, dense: float | None = None) -> float:
-    """How well ``sentence`` supports ``claim``, 0..1. Facts (dates, numbers) must agree."""
+def support(claim: str, sentence: str, dense: float | None = None, context: str | None = None) -> float:
+    """How well ``sentence`` supports ``claim``, 0..1. Facts (dates, numbers) must agree.
+
+    A person or country the claim names ("นาง...", "ประเทศ...") must stand in the
+    context (``context``): "ประเทศญี่ปุ่นเป็นเจ้าภาพ" shares most words with
+    "ประเทศบรูไนดารุสซาลามเป็นเจ้าภาพ", but not the one that matters.
+    """
     claim_dates, sent_dates = _dates(claim), _dates(sentence)
     if claim_dates and not claim_dates <= sent_dates:
         return 0.0
     claim_numbers = _numbers(claim)
     if claim_numbers and not claim_numbers <= _numbers(sentence):
+        return 0.0
+    if any(name not in (context if context is not None else sentence) for name in named(claim)):
         return 0.0
     words = content_words(claim)
     lexical = len(words & content_words(sentence)) / len(words) if words else 0.0
@@ -96,6 +114,7 @@ def attach_citations(
     if not claims or not sentences:
         return CitedAnswer(MARKER.sub("", answer).strip(), [])
     plain_claims = [MARKER.sub("", c).strip() for c in claims]
+    context = "\n".join(search_form(p.text) for p in passages)
     dense = None
     if embedder is not None:
         q = np.stack([embedder.embed_query(search_form(c)) for c in plain_claims])
@@ -110,7 +129,7 @@ def attach_citations(
             continue
         claimed = {int(m) - 1 for m in MARKER.findall(claim) if 0 < int(m) <= len(passages)}
         scored = [
-            (support(plain, s.text, None if dense is None else float(dense[ci, si])), si)
+            (support(plain, s.text, None if dense is None else float(dense[ci, si]), context), si)
             for si, s in enumerate(sentences)
         ]
         best_per_passage: dict[int, tuple[float, int]] = {}

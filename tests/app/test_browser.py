@@ -165,6 +165,10 @@ def test_thai_question_streams_with_evidence_first(browser, fake_app, tmp_path):
     page.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
 
+    page.click("#chat button[aria-label='Clear']")  # the chat's own clear button also forgets the evidence
+    page.wait_for_function("() => !document.querySelector('#chat .message')"
+                           " && document.querySelector('#evidence-panel .ev-empty')", timeout=10000)
+
     page.click("#lang-switch label:has-text('English')")
     page.wait_for_selector("button[role=tab]:has-text('Documents')")
     assert page.locator("#send").inner_text().strip() == "Ask"
@@ -221,12 +225,12 @@ def run_real(browser, engine, label: str, screenshot: Path | None) -> None:  # t
         visit.page.wait_for_function("() => !document.querySelector('#chat .message')", timeout=10000)
         times = visit.ask(SOCA_Q, timeout_s=900)
         report(label, times)
-        check_answer_and_citations(visit.page)
         visit.page.mouse.move(0, 0)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             visit.page.screenshot(path=str(screenshot))
             print(f"screenshot: {screenshot}")
+        check_answer_and_citations(visit.page)
         assert visit.external_requests() == []
         visit.close()
     finally:

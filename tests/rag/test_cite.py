@@ -22,9 +22,9 @@ def test_a_wrong_date_or_number_never_supports():
 
 
 def test_wrong_marker_is_moved_to_the_supporting_passage_and_renumbered():
-    answer = "นางจตุพร โรจนพานิช เป็นผู้แทนประเทศไทย [2]"
+    answer = "นางจตุพร โรจนพานิช เข้าร่วมการประชุม SOCA Retreat [2]"
     cited = attach_citations(answer, [ADO, SOCA])
-    assert cited.text == "นางจตุพร โรจนพานิช เป็นผู้แทนประเทศไทย [1]"
+    assert cited.text == "นางจตุพร โรจนพานิช เข้าร่วมการประชุม SOCA Retreat [1]"
     assert [c.passage.id for c in cited.citations] == ["p0"]
     [(start, end)] = cited.citations[0].highlights
     assert "จตุพร" in SOCA.text[start:end]
@@ -40,3 +40,10 @@ def test_markers_out_of_range_are_dropped():
     cited = attach_citations("รายงาน ADO จัดทำโดยมหาวิทยาลัยเคมบริดจ์ [7]", [SOCA, ADO])
     assert cited.text.endswith("[1]")
     assert cited.citations[0].passage.id == "p1"
+
+
+def test_a_name_the_passages_never_mention_is_not_supported():
+    host = passage("การประชุมครั้งนี้ ประเทศบรูไนดารุสซาลามเป็นเจ้าภาพจัดการประชุม", 2)
+    assert support("ประเทศบรูไนดารุสซาลามเป็นเจ้าภาพการประชุมครั้งนี้", host.text) >= 0.5
+    assert support("ประเทศญี่ปุ่นเป็นเจ้าภาพการประชุมครั้งนี้", host.text) == 0.0
+    assert attach_citations("ประเทศญี่ปุ่นเป็นเจ้าภาพการประชุมครั้งนี้ [1]", [host]).citations == []
