@@ -68,6 +68,11 @@ def split_sentences(text: str, min_chars: int = MIN_SENTENCE_CHARS) -> list[Span
                     span = Span(last.start, span.end, paragraph)
                     spans.pop()
                 spans.append(span)
+        # a short last piece belongs to the sentence before it
+        if len(spans) > 1 and spans[-1].paragraph == spans[-2].paragraph == paragraph \
+                and spans[-1].end - spans[-1].start < min_chars:
+            tail = spans.pop()
+            spans[-1] = Span(spans[-1].start, tail.end, paragraph)
     return spans
 
 
