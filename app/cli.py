@@ -24,9 +24,13 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Exception types whose message is meant for the user (imported lazily: they live in heavy modules)."""
     from ingest.fetch import ModelSetupError
     from ingest.loaders import LoadError
+    from ingest.metadata import SidecarError
     from ingest.store import StoreError
+    from rag.llm import LlmError
 
-    return USER_ERRORS + (ModelSetupError, StoreError, LoadError)
+    from app.ui import UiError
+
+    return USER_ERRORS + (ModelSetupError, StoreError, LoadError, SidecarError, LlmError, UiError)
 
 
 def friendly(func: Callable) -> Callable:

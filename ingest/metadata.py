@@ -132,7 +132,7 @@ _DATE_LEAD = re.compile(r"(?:เมื่อ)?\s*(?:วัน\S{0,10}?ที่|
 
 def _headline(text: str) -> str | None:
     lines = text.split("\n")
-    first = lines[0].strip() if lines else ""
+    first = lines[0].strip().lstrip("#").strip() if lines else ""  # a Markdown heading is a headline
     rest = "\n".join(lines[1:]).strip()
     if not first or not rest or len(first) > HEADLINE_MAX:
         return None

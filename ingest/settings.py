@@ -42,6 +42,8 @@ class Settings:
     min_score: float = 0.805  # refusal gate, calibrated by evals/calibrate_gate.py
     # answering
     llm: str = "local"
+    # the local GGUF: "qwen2.5-coder-1.5b-instruct" (built offline from PyPI wheels) or a .gguf path
+    llm_model: str = "qwen2.5-coder-1.5b-instruct"
     context_tokens: int = 600
     max_new_tokens: int = 256
     llm_threads: int = 2

@@ -97,8 +97,7 @@ LLM_MODELS: dict[str, GgufSource] = {QWEN25_CODER_1_5B.name: QWEN25_CODER_1_5B}
 
 
 def _llm_model_setting(settings: Settings) -> str:
-    # `llm_model` is not a Settings field yet; until it is, the default model is used.
-    return str(getattr(settings, "llm_model", DEFAULT_LLM) or DEFAULT_LLM)
+    return settings.llm_model or DEFAULT_LLM
 
 
 def _user_gguf(value: str) -> Path | None:

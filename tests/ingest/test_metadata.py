@@ -133,3 +133,12 @@ def test_bad_sidecar_says_what_is_wrong(tmp_path, content, message):
     (tmp_path / "sources.toml").write_text(content, encoding="utf-8")
     with pytest.raises(SidecarError, match=message):
         extract_metadata(Cleaned("ข้อความ", None), tmp_path / "a.txt")
+
+
+def test_markdown_heading_is_the_title_without_its_hashes(tmp_path):
+    from ingest.clean import clean_document
+    from ingest.metadata import extract_metadata
+
+    doc = tmp_path / "minutes.md"
+    meta = extract_metadata(clean_document("# การประชุมคณะกรรมการ ครั้งที่ ๓/๒๕๖๗\n\nเมื่อวันที่ ๑๔ มีนาคม ๒๕๖๗ ที่ประชุมมีมติ"), doc)
+    assert meta.title == "การประชุมคณะกรรมการ ครั้งที่ ๓/๒๕๖๗"
