@@ -249,7 +249,6 @@ def test_local_llm_in_the_browser(browser, tmp_path, model_settings):
 @pytest.mark.llm
 def test_real_models_in_the_browser(browser, tmp_path, model_settings):
     """The whole real stack as a user gets it; also refreshes docs/screenshot.png."""
-    pytest.importorskip("ingest.models", reason="ingest/models.py (the real embedder) is not there yet")
     from ingest.pipeline import ingest_paths
     from rag.engine import Prachum
 
