@@ -23,7 +23,7 @@ _DOT_STANDIN = "\ue000"
 # crfcut cuts Thai at most spaces, often mid-clause ("... ได้รับมอบหมายจาก" | "นางพัชรี ...").
 # Pieces shorter than this are joined with the next one in the same line, so a unit
 # reads as a statement (a date with its people, a name with its title).
-MIN_SENTENCE_CHARS = 80
+MIN_SENTENCE_CHARS = 160
 _LINE = re.compile(r"[^\n]+")
 
 

@@ -48,9 +48,9 @@ def extractive_answer(question: str, passages: Sequence[Passage], sentences: Seq
 
 
 def estimate_llm_tokens(text: str) -> int:
-    """Rough Qwen token count: Thai runs about 2 characters a token, English about 4."""
+    """Rough Qwen token count: Thai runs about 1.2 characters a token, English about 4."""
     thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
-    return thai // 2 + (len(text) - thai) // 4 + 1
+    return int(thai / 1.2) + (len(text) - thai) // 4 + 1
 
 
 def select_context(
