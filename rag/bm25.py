@@ -69,7 +69,7 @@ class LexicalIndexError(RuntimeError):
 
 
 def document_terms(text: str) -> list[str]:
-    """Terms indexed for a chunk: the same newmm tokens of the search form the query uses."""
+    """Tokens to add for a chunk: newmm words of its search form (the index derives the n-grams)."""
     return word_tokens(text)
 
 

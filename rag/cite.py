@@ -57,7 +57,10 @@ def named(claim: str) -> list[str]:
     for match in _NAMED.finditer(claim):
         words = word_tokens(match.group(1))
         if words:
-            names.append(words[0])
+            # newmm splits some names ("สมชาย" -> "สม", "ชาย"): a too-short first word takes the next
+            name = words[0] if len(words[0]) > 2 or len(words) == 1 else words[0] + words[1]
+            if not name.startswith(("ใด", "ไหน", "อะไร")):  # "ประเทศใด" asks, it does not name
+                names.append(name)
     return names
 
 

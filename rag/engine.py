@@ -23,7 +23,7 @@ from rag.answer import extractive_answer, select_context
 from rag.cite import Citation, attach_citations
 from rag.evidence import SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
-from rag.gate import EvidenceStrength, evidence_strength, is_strong, should_answer
+from rag.gate import EvidenceStrength, evidence_strength, is_strong, missing_specifics, should_answer
 from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
 from rag.retriever import Filters, HybridSearch, Passage
 
@@ -152,7 +152,7 @@ class Prachum:
             return Done(Answer(question, text, refused, citations, timings, answerer, standalone,
                                strength, fallback))
 
-        if not should_answer(strength, self.settings.min_score):
+        if not should_answer(strength, self.settings.min_score) or missing_specifics(standalone, passages):
             yield Retrieved([], refused=True)
             yield done(REFUSAL[lang], [], refused=True)
             return

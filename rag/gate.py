@@ -19,9 +19,13 @@ on topic, so the LLM's refusal or the citation check has to catch them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from typing import Callable, Sequence
 
+from ingest.dates import find_dates
+from ingest.thai import search_form, word_tokens
 from rag.bm25 import query_terms
+from rag.cite import named
 from rag.evidence import coverage
 from rag.retriever import Passage
 
@@ -49,6 +53,29 @@ def evidence_strength(question: str, passages: Sequence[Passage], idf: Callable[
     cov = max(coverage(terms, p.metadata.get("indexed_text", p.text), idf) for p in top)
     dense = max(p.dense for p in top)
     return EvidenceStrength(cov, dense, dense + COVERAGE_WEIGHT * cov)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def question_specifics(question: str) -> list[str]:
+    """Numbers and names a question commits to ("ครั้งที่ 20", "18th", "นายสมชาย"), years and dates aside."""
+    form = search_form(question)
+    for found in find_dates(form):
+        form = form[:found.start] + " " * (found.end - found.start) + form[found.end:]
+    numbers = [n for n in _NUMBER.findall(form) if not (len(n) == 4 and 1900 <= int(n) <= 2700)]
+    return numbers + named(question)
+
+
+def missing_specifics(question: str, passages: Sequence[Passage]) -> list[str]:
+    """What the question names that none of the passages contains: the sign of a near miss.
+
+    Asked about "SOMSWD ครั้งที่ 20", the records about the 16th and 17th are on topic
+    and pass the gate, but they cannot answer it.
+    """
+    text = "\n".join(search_form(f"{p.title}\n{p.text}") for p in passages)
+    words = set(word_tokens(text))
+    return [s for s in question_specifics(question) if s not in words and not re.search(rf"(?<!\d){s}(?!\d)", text)]
 
 
 def should_answer(strength: EvidenceStrength, min_score: float) -> bool:
