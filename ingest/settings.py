@@ -38,7 +38,7 @@ class Settings:
     # retrieval
     k: int = 5
     fusion: str = "zscore"
-    dense_weight: float = 0.5
+    dense_weight: float = 0.5  # XQuAD-th R@1 96.3 (0.4: 96.4, 0.3: 96.0), see rag/fusion.py
     min_score: float = 0.805  # refusal gate, calibrated by evals/calibrate_gate.py
     # answering
     llm: str = "local"

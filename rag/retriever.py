@@ -22,7 +22,7 @@ from ingest.dates import time_range
 from ingest.store import IndexStore, LexicalEntry
 from ingest.thai import search_form
 from rag.bm25 import BM25Index, query_terms
-from rag.fusion import DEFAULT_CANDIDATES, fuse, ranked
+from rag.fusion import DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT, fuse, ranked
 
 
 class QueryEmbedder(Protocol):
@@ -111,7 +111,7 @@ class HybridSearch:
     """The retrieval algorithm over an IndexStore, independent of LangChain."""
 
     def __init__(self, store: IndexStore, embedder: QueryEmbedder, *, fusion: str = "zscore",
-                 dense_weight: float = 0.3, candidates: int = DEFAULT_CANDIDATES) -> None:
+                 dense_weight: float = DEFAULT_DENSE_WEIGHT, candidates: int = DEFAULT_CANDIDATES) -> None:
         self.store = store
         self.embedder = embedder
         self.fusion = fusion
@@ -141,6 +141,8 @@ class HybridSearch:
                                if s > 0 and filters.accepts(self.store.lexical[i])}, depth))
         query_vector = self.embedder.embed_query(search_form(query))
         dense = self.store.dense_search(query_vector, depth, filters.chroma_where())
+        # dense candidates carry their exact BM25 score too (0 is information, not absence)
+        lexical.update({i: lexical_all.get(i, 0.0) for i in dense if i not in lexical})
         fused = ranked(fuse(self.fusion, dense, lexical, self.dense_weight), k)
         found = self.store.chunks([i for i, _ in fused])
         passages = []
