@@ -53,10 +53,9 @@ def settings_from(ctx: click.Context, **flags: Any) -> Settings:
 
 def display_path(source: str) -> str:
     """The path as the user knows it: relative to the current folder when inside it."""
-    try:
-        return str(Path(source).relative_to(Path.cwd()))
-    except ValueError:
-        return source
+    from rag.engine import display_source
+
+    return display_source(source)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -229,14 +228,12 @@ def mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
 
 
 def print_answer(answer, color: bool) -> None:  # type: ignore[no-untyped-def]
-    from rag.engine import display_source
-
     click.echo(answer.answer)
     if answer.citations:
         click.echo("")
     for c in answer.citations:
         p = c.passage
-        click.echo(click.style(f"[{c.n}] {p.title}", bold=color) + f"  ({p.date or 'no date'})  {display_source(p.source)}")
+        click.echo(click.style(f"[{c.n}] {p.title}", bold=color) + f"  ({p.date or 'no date'})  {display_path(p.source)}")
         click.echo("    " + mark(p.text, c.highlights, color).replace("\n", "\n    "))
 
 

@@ -12,8 +12,8 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
+
+
 from typing import Any, Sequence
 from urllib.parse import urlparse
 

@@ -35,12 +35,8 @@ suits the character 3-grams that repeat a lot within a chunk.
 """
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from ingest.thai import word_tokens
@@ -49,7 +45,6 @@ from ingest.thai import word_tokens
 DEFAULT_K1 = 0.6
 DEFAULT_B = 0.75
 DEFAULT_NGRAM = 3
-FORMAT_VERSION = 1
 # Marks character n-grams. search_form strips zero-width characters, so no word token contains it.
 NGRAM_MARK = "\u200b"
 
@@ -62,10 +57,6 @@ QUESTION_WORDS = frozenset(
         "ทำไม", "เพราะเหตุใด", "ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "บ้าง", "ครับ", "คะ", "ค่ะ",
     }
 )
-
-
-class LexicalIndexError(RuntimeError):
-    """The saved lexical index cannot be read; the message says how to rebuild it."""
 
 
 def document_terms(text: str) -> list[str]:
@@ -225,65 +216,9 @@ class BM25Index:
                 out.setdefault(doc_id, scores[doc_id])
         return out
 
-    # --- persistence ----------------------------------------------------
-    def to_dict(self) -> dict:
-        """Only the word tokens are saved: k1, b and n-grams belong to the code, not the data,
-        so a better setting takes effect on the next load without re-ingesting."""
-        return {"format": FORMAT_VERSION, "docs": self._tokens}
-
-    @classmethod
-    def from_dict(
-        cls, data: Mapping, k1: float = DEFAULT_K1, b: float = DEFAULT_B, ngram: int = DEFAULT_NGRAM
-    ) -> "BM25Index":
-        index = cls(k1=k1, b=b, ngram=ngram)
-        for doc_id, tokens in data["docs"].items():
-            index.add(str(doc_id), tokens)
-        return index
-
-    def save(self, path: Path | str) -> None:
-        """Write atomically (temp file + os.replace): a crash never leaves half an index behind."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.to_dict(), handle, ensure_ascii=False, separators=(",", ":"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    @classmethod
-    def load(
-        cls, path: Path | str, k1: float = DEFAULT_K1, b: float = DEFAULT_B, ngram: int = DEFAULT_NGRAM
-    ) -> "BM25Index":
-        """Read a saved index; a missing file is an empty index (nothing ingested yet)."""
-        path = Path(path)
-        if not path.exists():
-            return cls(k1=k1, b=b, ngram=ngram)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT_VERSION:
-                raise LexicalIndexError(
-                    f"{path} was written by another version of Prachum (format {data.get('format')!r}); "
-                    "delete it and ingest the records again"
-                )
-            if not isinstance(data.get("docs"), dict):
-                raise ValueError("no 'docs' mapping")
-            return cls.from_dict(data, k1=k1, b=b, ngram=ngram)
-        except LexicalIndexError:
-            raise
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise LexicalIndexError(
-                f"the lexical index {path} is damaged ({exc.__class__.__name__}); delete it and ingest the records again"
-            ) from None
-
 
 __all__ = [
     "BM25Index",
-    "LexicalIndexError",
     "DEFAULT_K1",
     "DEFAULT_B",
     "DEFAULT_NGRAM",

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable
 
 from ingest.settings import Settings
 from ingest.store import IndexStore
@@ -25,7 +25,7 @@ from rag.evidence import SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
 from rag.gate import EvidenceStrength, evidence_strength, is_strong, missing_specifics, should_answer
 from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
-from rag.retriever import Filters, HybridSearch, Passage
+from rag.retriever import Filters, HybridSearch
 
 
 def display_source(source: str, cwd: Path | None = None) -> str:
@@ -198,11 +198,3 @@ class Prachum:
             if isinstance(event, Done):
                 return event.answer
         raise RuntimeError("the answer stream ended without an answer")
-
-    def as_runnable(self) -> Runnable:
-        """The whole pipeline as one LangChain runnable: question in, Answer out."""
-        return RunnableLambda(lambda q: self.ask(q if isinstance(q, str) else q["question"]))
-
-
-def passages_of(answer: Answer) -> list[Passage]:
-    return [c.passage for c in answer.citations]

@@ -1,10 +1,9 @@
-import json
 import math
 
 import pytest
 from rank_bm25 import BM25Okapi
 
-from rag.bm25 import NGRAM_MARK, BM25Index, LexicalIndexError, char_ngrams, document_terms, query_terms
+from rag.bm25 import NGRAM_MARK, BM25Index, char_ngrams, document_terms, query_terms
 
 DOCS = {
     "budget": "ที่ประชุมอนุมัติงบประมาณ ๒๕๖๔ จำนวน ๑๕ ล้านบาท เมื่อ ก.พ. 64",
@@ -134,41 +133,6 @@ def test_candidates_add_exact_scores_of_dense_hits():
     cands = index.candidates(q, k=1, include=["flood", "not-indexed"])
     assert set(cands) == {"budget", "flood"}
     assert cands["flood"] == 0.0 and cands["budget"] > 0.0
-
-
-def test_save_load_round_trip_is_atomic_and_identical(tmp_path):
-    index = build()
-    path = tmp_path / "sub" / "lexical.json"
-    index.save(path)
-    assert [p.name for p in path.parent.iterdir()] == ["lexical.json"]  # no temp file left
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["docs"]["budget"] == index.tokens("budget")  # words only; n-grams are derived
-    assert "งบประมาณ" in path.read_text(encoding="utf-8")  # Thai kept readable, not \u-escaped
-    loaded = BM25Index.load(path)
-    q = query_terms("ประชุมอาเซียน งบประมาณ ๒๕๖๔")
-    assert loaded.scores(q) == pytest.approx(index.scores(q))
-    # scoring parameters come from the caller, not the file
-    tuned = BM25Index.load(path, k1=1.4, b=0.6, ngram=0)
-    assert (tuned.k1, tuned.b, tuned.ngram) == (1.4, 0.6, 0)
-    assert tuned.scores(q) == pytest.approx(build(k1=1.4, b=0.6, ngram=0).scores(q))
-    # overwrite after a removal
-    loaded.remove("flood")
-    loaded.save(path)
-    assert BM25Index.load(path).ids() == ["budget", "asean"]
-
-
-def test_load_missing_file_is_empty_and_damaged_file_says_what_to_do(tmp_path):
-    assert len(BM25Index.load(tmp_path / "none.json")) == 0
-    bad = tmp_path / "lexical.json"
-    bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(LexicalIndexError, match="delete it and ingest"):
-        BM25Index.load(bad)
-    bad.write_text(json.dumps({"format": 99, "docs": {}}), encoding="utf-8")
-    with pytest.raises(LexicalIndexError, match="another version"):
-        BM25Index.load(bad)
-    bad.write_text(json.dumps({"format": 1, "docs": ["not", "a", "mapping"]}), encoding="utf-8")
-    with pytest.raises(LexicalIndexError, match="damaged"):
-        BM25Index.load(bad)
 
 
 def test_rejects_bad_parameters():
