@@ -198,21 +198,14 @@ def remove(ctx: click.Context, source: str) -> None:
     click.echo(f"removed {display_path(target)} ({removed} chunks)")
 
 
-def parse_day(value: str | None, flag: str):
+def parse_day(value: str | None, flag: str):  # type: ignore[no-untyped-def]
     """A date from a flag: ISO (2021-02-08) or Thai ("8 ก.พ. 64", "15 มีนาคม 2564")."""
-    if not value:
-        return None
-    from datetime import date
-
-    from ingest.dates import parse_thai_date
+    from ingest.dates import parse_user_date
 
     try:
-        return date.fromisoformat(value)
+        return parse_user_date(value)
     except ValueError:
-        parsed = parse_thai_date(value)
-    if parsed is None:
-        raise click.BadParameter(f"{value!r} is not a date; use 2021-02-08 or 8 ก.พ. 64", param_hint=flag)
-    return parsed
+        raise click.BadParameter(f"{value!r} is not a date; use 2021-02-08 or 8 ก.พ. 64", param_hint=flag) from None
 
 
 def mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:

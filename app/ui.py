@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, Sequence
 import gradio as gr
 
 from ingest import offline as _offline  # noqa: F401  (before gradio reads its analytics switch)
-from ingest.dates import format_thai_date, parse_thai_date
+from ingest.dates import format_thai_date, parse_user_date
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.settings import ANSWERERS
@@ -404,27 +404,12 @@ class Exchange:
     error: str = ""
 
 
-def parse_day(value: str | None) -> date | None:
-    """A date typed by a user: ISO (2021-02-08) or Thai ("8 ก.พ. 64", "๑๕ มีนาคม ๒๕๖๔"); None when empty."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    parsed = parse_thai_date(value)
-    if parsed is None:
-        raise ValueError(value)
-    return parsed
-
-
 def make_filters(lang: str, since: str | None, until: str | None, sources: Sequence[str] | None) -> Filters:
     """Filters from the form; raises gr.Error with a message in the UI language."""
     days = []
     for value in (since, until):
         try:
-            days.append(parse_day(value))
+            days.append(parse_user_date(value))
         except ValueError:
             raise gr.Error(t(lang, "bad_date", value=value), print_exception=False) from None
     if days[0] and days[1] and days[0] > days[1]:
@@ -1100,4 +1085,4 @@ def launch(engine: Prachum, host: str = "127.0.0.1", port: int = 7860, auth: tup
 
 
 __all__ = ["build_ui", "launch", "start", "launch_options", "Library", "ReadWriteLock", "UiError", "api_ask",
-           "render_evidence", "render_answer", "chat_turn", "ChatUpdate", "Exchange", "highlight", "link_markers", "parse_day", "example_questions"]
+           "render_evidence", "render_answer", "chat_turn", "ChatUpdate", "Exchange", "highlight", "link_markers", "example_questions"]

@@ -303,3 +303,18 @@ def time_range(question: str) -> tuple[date, date] | None:
         return None
     specific = [p for p in periods if not any(o != p and p[0] <= o[0] and o[1] <= p[1] for o in periods)]
     return min(p[0] for p in specific), max(p[1] for p in specific)
+
+
+def parse_user_date(value: str | None) -> date | None:
+    """A date a person typed (a CLI flag, a UI field): ISO (2021-02-08) or Thai ("8 ก.พ. 64",
+    "๑๕ มีนาคม ๒๕๖๔"); None when empty. Raises ValueError for anything else."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        parsed = parse_thai_date(value)
+    if parsed is None:
+        raise ValueError(f"{value!r} is not a date")
+    return parsed

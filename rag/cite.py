@@ -68,12 +68,17 @@ def _dates(text: str) -> set:
     return {d.date for d in find_dates(text)}
 
 
-def _numbers(text: str) -> set[str]:
-    """Numbers that are not part of a date (dates are compared as dates)."""
+def without_dates(text: str) -> str:
+    """The search form with every date blanked out, so its numbers are not read as counts."""
     form = search_form(text)
     for found in find_dates(form):
         form = form[:found.start] + " " * (found.end - found.start) + form[found.end:]
-    return set(_NUMBERS.findall(form))
+    return form
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers that are not part of a date (dates are compared as dates)."""
+    return set(_NUMBERS.findall(without_dates(text)))
 
 
 def support(claim: str, sentence: str, dense: float | None = None, context: str | None = None) -> float:

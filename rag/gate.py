@@ -22,10 +22,9 @@ from dataclasses import dataclass
 import re
 from typing import Callable, Sequence
 
-from ingest.dates import find_dates
 from ingest.thai import search_form, word_tokens
 from rag.bm25 import query_terms
-from rag.cite import named
+from rag.cite import named, without_dates
 from rag.evidence import coverage
 from rag.retriever import Passage
 
@@ -60,10 +59,7 @@ _NUMBER = re.compile(r"\d+")
 
 def question_specifics(question: str) -> list[str]:
     """Numbers and names a question commits to ("ครั้งที่ 20", "18th", "นายสมชาย"), years and dates aside."""
-    form = search_form(question)
-    for found in find_dates(form):
-        form = form[:found.start] + " " * (found.end - found.start) + form[found.end:]
-    numbers = [n for n in _NUMBER.findall(form) if not (len(n) == 4 and 1900 <= int(n) <= 2700)]
+    numbers = [n for n in _NUMBER.findall(without_dates(question)) if not (len(n) == 4 and 1900 <= int(n) <= 2700)]
     return numbers + named(question)
 
 

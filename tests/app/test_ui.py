@@ -33,7 +33,6 @@ from app.ui import (
     link_markers,
     make_filters,
     make_theme,
-    parse_day,
     render_answer,
     render_evidence,
     render_results,
@@ -104,18 +103,6 @@ def test_streaming_text_hides_unchecked_markers():
     assert streaming_text("NOT_F") == "" and streaming_text("NOT_FOUND") == ""
     assert streaming_text("N") == ""  # could be the start of NOT_FOUND: wait for more
     assert streaming_text("นางนภา") == "นางนภา"
-
-
-@pytest.mark.parametrize("typed, expected", [
-    ("2021-02-08", date(2021, 2, 8)),
-    ("8 ก.พ. 64", date(2021, 2, 8)),
-    ("๑๕ มีนาคม ๒๕๖๔", date(2021, 3, 15)),
-    ("15 March 2021", date(2021, 3, 15)),
-    ("", None),
-    ("   ", None),
-])
-def test_parse_day_reads_iso_thai_and_english(typed, expected):
-    assert parse_day(typed) == expected
 
 
 def test_bad_dates_are_user_errors_in_the_ui_language():

@@ -4,7 +4,15 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean_document
-from ingest.dates import FoundDate, find_dates, format_thai_date, meeting_date, parse_thai_date, time_range
+from ingest.dates import (
+    FoundDate,
+    find_dates,
+    format_thai_date,
+    meeting_date,
+    parse_thai_date,
+    parse_user_date,
+    time_range,
+)
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 
@@ -167,3 +175,20 @@ def test_weekday_prefix_stays_outside_the_span():
     text = "วันจันทร์ที่ 20 สิงหาคม 2561 เวลา 09.30 น."
     (found,) = find_dates(text)
     assert (found.date, found.text, text[:found.start]) == (date(2018, 8, 20), "20 สิงหาคม 2561", "วันจันทร์ที่ ")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("2021-02-08", date(2021, 2, 8)),
+    ("8 ก.พ. 64", date(2021, 2, 8)),
+    ("๑๕ มีนาคม ๒๕๖๔", date(2021, 3, 15)),
+    ("15 March 2021", date(2021, 3, 15)),
+    ("", None),
+    ("   ", None),
+])
+def test_parse_user_date_reads_iso_thai_and_english(typed, expected):
+    assert parse_user_date(typed) == expected
+
+
+def test_parse_user_date_rejects_what_is_not_a_date():
+    with pytest.raises(ValueError, match="not a date"):
+        parse_user_date("เมื่อวาน")
