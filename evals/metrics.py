@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pythainlp.tokenize import word_tokenize
 
-from ingest.thai import normalize_text, to_arabic_digits
+from prachum.thai.text import normalize_text, to_arabic_digits
 
 _THAI = "\u0e00-\u0e7f"
 # Spaces next to a Thai character, or after a Thai abbreviation's final dot ("ก.พ. 64"),

@@ -33,15 +33,12 @@ from evals.answer_bench import (
 from evals.benchmarks import RetrievalReport, load_iapp, load_ood_questions, load_xquad_th, run_retrieval
 from evals.report import flat_metrics, render_table, write_reports
 from evals.seeds import FACTS_PATH, SEEDS_DIR, SeedReport, evaluate_seeds, load_facts, spread
-from ingest.settings import ANSWERERS, Settings
+from prachum.config import ANSWERERS, Settings
+from prachum.errors import EvalError
 
 BENCHMARKS = ("xquad", "iapp", "ood")
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.toml"
 DEFAULT_OUT = Path("evals/reports")
-
-
-class EvalError(ValueError):
-    """The evaluation was asked for something it cannot do; the message says what to pass instead."""
 
 
 EngineOpener = Callable[[Settings], Any]
@@ -294,16 +291,6 @@ def tier_values(run: EvalRun, tier: Tier) -> str:
 
 
 # --- command line ------------------------------------------------------------------------------
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from evals.benchmarks import BenchmarkDataError
-    from evals.seeds import FactsFileError
-    from ingest.fetch import ModelSetupError
-    from ingest.settings import SettingsError
-    from ingest.store import StoreError
-
-    return (EvalError, BenchmarkDataError, FactsFileError, ModelSetupError, SettingsError, StoreError)
-
-
 @click.command("eval")
 @click.option("--benchmark", "-b", "benchmarks", multiple=True, type=click.Choice(BENCHMARKS),
               help="Also run an external benchmark (repeatable): xquad, iapp, ood.")
@@ -327,20 +314,18 @@ def command(ctx: click.Context, benchmarks: tuple[str, ...], answerers: tuple[st
       prachum eval --llm extractive -b ood  # quick, plus off-topic refusals
       prachum eval -b xquad -b iapp         # external Thai benchmarks too
     """
-    from ingest.settings import load_settings
+    from prachum.config import load_settings
 
-    try:
-        settings = load_settings(ctx.obj if isinstance(ctx.obj, dict) else None)
-        if tier:
-            tiers = load_thresholds()
-            if tier not in tiers:
-                raise EvalError(f"no tier {tier!r} in {THRESHOLDS_PATH}; tiers: {', '.join(tiers)}")
-            result = run_tier(settings, tiers[tier], out_dir=out_dir, progress=not quiet)
-        else:
-            result = run(settings, seeds=seeds, answerers=answerers or ("extractive", "local"),
-                         benchmarks=benchmarks, limit=limit, out_dir=out_dir, progress=not quiet)
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    # Errors a user can cause are PrachumErrors: the `prachum` command shows them as one line.
+    settings = load_settings(ctx.obj.get("settings") if isinstance(ctx.obj, dict) else None)
+    if tier:
+        tiers = load_thresholds()
+        if tier not in tiers:
+            raise EvalError(f"no tier {tier!r} in {THRESHOLDS_PATH}; tiers: {', '.join(tiers)}")
+        result = run_tier(settings, tiers[tier], out_dir=out_dir, progress=not quiet)
+    else:
+        result = run(settings, seeds=seeds, answerers=answerers or ("extractive", "local"),
+                     benchmarks=benchmarks, limit=limit, out_dir=out_dir, progress=not quiet)
     click.echo(result.table())
     if tier:
         click.echo("\nmeasured values (set minimums a little below these):\n" + tier_values(result, tiers[tier]))
@@ -352,7 +337,15 @@ def command(ctx: click.Context, benchmarks: tuple[str, ...], answerers: tuple[st
 
 
 if __name__ == "__main__":
-    command()
+    from prachum.errors import PrachumError
+
+    try:
+        command(standalone_mode=False)
+    except PrachumError as exc:
+        raise SystemExit(f"Error: {exc}") from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
 
 
 __all__ = ["EvalRun", "EvalError", "Tier", "run", "run_tier", "load_thresholds", "check_thresholds",

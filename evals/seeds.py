@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence, TypeVar
 
+from prachum.errors import EvalError
 from evals.metrics import (
     all_facts_present,
     citation_precision,
@@ -34,7 +35,7 @@ SHOWN_PASSAGES = 5
 T = TypeVar("T")
 
 
-class FactsFileError(ValueError):
+class FactsFileError(EvalError):
     """evals/facts.jsonl (or the file given) cannot be used; the message names the line."""
 
 

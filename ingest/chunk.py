@@ -9,31 +9,14 @@ the UI can highlight the passage in its document.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from pythainlp.tokenize import sent_tokenize, word_tokenize
+from pythainlp.tokenize import word_tokenize
+
+from prachum.thai.sentences import Span, split_sentences
 
 TokenCounter = Callable[[str], int]
-
-# crfcut treats "." as a sentence end, which breaks Thai abbreviations (ก.พ., พม., ศปก.)
-# and decimal times (09.00 น.). Thai does not end sentences with "." so we hide dots from it.
-_DOT_STANDIN = "\ue000"
-# crfcut cuts Thai at most spaces, often mid-clause ("... ได้รับมอบหมายจาก" | "นางพัชรี ...").
-# Pieces shorter than this are joined with the next one in the same line, so a unit
-# reads as a statement (a date with its people, a name with its title).
-MIN_SENTENCE_CHARS = 160
-_LINE = re.compile(r"[^\n]+")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of the cleaned text: [start, end) offsets and the paragraph it belongs to."""
-
-    start: int
-    end: int
-    paragraph: int
 
 
 @dataclass(frozen=True)
@@ -42,38 +25,6 @@ class Chunk:
     start: int
     end: int
     text: str
-
-
-def split_sentences(text: str, min_chars: int = MIN_SENTENCE_CHARS) -> list[Span]:
-    """Sentences of ``text`` with offsets; every line is its own paragraph."""
-    spans: list[Span] = []
-    for paragraph, line in enumerate(_LINE.finditer(text)):
-        if not line.group().strip():
-            continue
-        hidden = line.group().replace(".", _DOT_STANDIN)
-        cursor = 0
-        for sentence in sent_tokenize(hidden, engine="crfcut"):
-            found = hidden.find(sentence, cursor)
-            if found < 0:  # crfcut may alter whitespace; fall back to sequential cursor
-                found = cursor
-            begin, end = found, found + len(sentence)
-            cursor = end
-            piece = hidden[begin:end]
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece.rstrip())
-            if trail > lead:
-                span = Span(line.start() + begin + lead, line.start() + begin + trail, paragraph)
-                last = spans[-1] if spans else None
-                if last and last.paragraph == paragraph and last.end - last.start < min_chars:
-                    span = Span(last.start, span.end, paragraph)
-                    spans.pop()
-                spans.append(span)
-        # a short last piece belongs to the sentence before it
-        if len(spans) > 1 and spans[-1].paragraph == spans[-2].paragraph == paragraph \
-                and spans[-1].end - spans[-1].start < min_chars:
-            tail = spans.pop()
-            spans[-1] = Span(spans[-1].start, tail.end, paragraph)
-    return spans
 
 
 def _split_long(text: str, span: Span, fits: Callable[[str], bool]) -> list[Span]:

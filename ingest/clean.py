@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.thai import normalize_text
+from prachum.thai.text import normalize_text
 
 
 @dataclass

@@ -8,6 +8,7 @@ Failures a user can fix (wrong format, scanned PDF, password) raise
 """
 from __future__ import annotations
 
+from prachum.errors import LoadError
 import codecs
 import re
 import unicodedata
@@ -16,9 +17,6 @@ from pathlib import Path
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
 
-
-class LoadError(Exception):
-    """A document could not be read; the message is the reason, meant for the user."""
 
 
 # --- Thai repair ---------------------------------------------------------------

@@ -12,6 +12,7 @@ does not say (e.g. a scanned letter without a dateline)::
 """
 from __future__ import annotations
 
+from prachum.errors import SidecarError
 import re
 import tomllib
 from dataclasses import dataclass
@@ -22,15 +23,12 @@ from typing import Any
 from pythainlp.tokenize import word_tokenize
 
 from ingest.clean import Cleaned
-from ingest.dates import find_dates, meeting_date
+from prachum.thai.dates import find_dates, meeting_date
 
 SIDECAR_NAME = "sources.toml"
 TITLE_MAX = 120
 HEADLINE_MAX = 250  # a first line longer than this is a paragraph, not a headline
 
-
-class SidecarError(ValueError):
-    """``sources.toml`` cannot be used; the message says which file and why."""
 
 
 @dataclass

@@ -12,30 +12,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 from tqdm import tqdm
 
 from ingest.chunk import chunk_text
 from ingest.clean import clean_document
-from ingest.dates import format_thai_date
+from prachum.thai.dates import format_thai_date
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from ingest.metadata import DocMeta, extract_metadata
-from ingest.settings import Settings
-from ingest.store import ChunkRecord, IndexStore
-from ingest.thai import search_form
+from prachum.config import Settings
+from prachum.models import SupportsEmbedding
+from prachum.index.store import ChunkRecord, IndexStore
+from prachum.thai.text import search_form
 
 PIPELINE_VERSION = "1"
 SIDECAR_NAMES = {"sources.toml"}
-
-
-class PassageEmbedder(Protocol):
-    name: str
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def count_tokens(self, text: str) -> int: ...
 
 
 @dataclass
@@ -102,7 +95,7 @@ def context_prefix(meta: DocMeta) -> str:
     return f"{meta.title}{when}\n"
 
 
-def prepare(path: Path, data: bytes, settings: Settings, embedder: PassageEmbedder, print_fp: str) -> list[ChunkRecord]:
+def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbedding, print_fp: str) -> list[ChunkRecord]:
     """Read, clean, describe and chunk one file. Raises LoadError with a user-facing reason."""
     cleaned = clean_document(load_text(path))
     if not cleaned.text.strip():
@@ -133,7 +126,7 @@ def ingest_paths(
     paths: Iterable[Path],
     settings: Settings,
     store: IndexStore,
-    embedder: PassageEmbedder,
+    embedder: SupportsEmbedding,
     *,
     prune: bool = False,
     progress: bool = True,

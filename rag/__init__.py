@@ -1,2 +1,2 @@
 """Answering questions from the index: retrieve, gate, answer, cite."""
-from ingest import offline as _offline  # noqa: F401
+from prachum import offline as _offline  # noqa: F401

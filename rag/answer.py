@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from rag.cite import Citation, CitedAnswer
+from prachum.types import Citation, CitedAnswer, Passage
 from rag.evidence import Sentence, asked_kinds
-from rag.retriever import Passage
 
 MAX_EXTRACTIVE_SENTENCES = 3
 # Below this share of the best sentence's score, a sentence is not worth adding.

@@ -17,15 +17,15 @@ from typing import Sequence
 import numpy as np
 from pythainlp.corpus import thai_stopwords
 
-from ingest.dates import find_dates
-from ingest.thai import search_form, word_tokens
-from rag.evidence import SentenceEmbedder, Sentence, split_passage
-from rag.retriever import Passage
+from prachum.thai.dates import find_dates, without_dates
+from prachum.thai.text import named, search_form, word_tokens
+from prachum.types import Citation, CitedAnswer, Passage
+from prachum.models import SupportsEmbedding
+from rag.evidence import Sentence, split_passage
 
 MARKER = re.compile(r"\s?\[(\d{1,2})\]")
 _ANSWER_SPLIT = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=\])\s+")
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
-_NAMED = re.compile(r"(?:ประเทศ|สาธารณรัฐ|นางสาว|นาง|นาย)\s?([\u0e00-\u0e7f]{2,})")
 _STOP = frozenset(thai_stopwords()) | {
     "the", "a", "an", "of", "in", "on", "at", "to", "and", "or", "is", "was", "were", "are", "be", "by",
     "for", "with", "as", "that", "this", "it", "from", "which", "who", "what", "when", "where", "its",
@@ -34,46 +34,12 @@ LEXICAL_SUPPORT = 0.5
 DENSE_SUPPORT = 0.82
 
 
-@dataclass
-class Citation:
-    n: int
-    passage: Passage
-    highlights: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass
-class CitedAnswer:
-    text: str
-    citations: list[Citation]
-
-
 def content_words(text: str) -> set[str]:
     return {w for w in word_tokens(text) if w not in _STOP and len(w) > 1 or w.isdigit()}
 
 
-def named(claim: str) -> list[str]:
-    """The first word after a person or country marker: the names a claim commits to."""
-    names = []
-    for match in _NAMED.finditer(claim):
-        words = word_tokens(match.group(1))
-        if words:
-            # newmm splits some names ("สมชาย" -> "สม", "ชาย"): a too-short first word takes the next
-            name = words[0] if len(words[0]) > 2 or len(words) == 1 else words[0] + words[1]
-            if not name.startswith(("ใด", "ไหน", "อะไร")):  # "ประเทศใด" asks, it does not name
-                names.append(name)
-    return names
-
-
 def _dates(text: str) -> set:
     return {d.date for d in find_dates(text)}
-
-
-def without_dates(text: str) -> str:
-    """The search form with every date blanked out, so its numbers are not read as counts."""
-    form = search_form(text)
-    for found in find_dates(form):
-        form = form[:found.start] + " " * (found.end - found.start) + form[found.end:]
-    return form
 
 
 def _numbers(text: str) -> set[str]:
@@ -113,7 +79,7 @@ def split_answer(answer: str) -> list[str]:
 def attach_citations(
     answer: str,
     passages: Sequence[Passage],
-    embedder: SentenceEmbedder | None = None,
+    embedder: SupportsEmbedding | None = None,
     threshold: float = LEXICAL_SUPPORT,
 ) -> CitedAnswer:
     """Verify the [n] markers of ``answer`` (1-based into ``passages``) and return renumbered citations."""

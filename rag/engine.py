@@ -1,4 +1,4 @@
-"""The answering pipeline: rewrite -> retrieve -> gate -> evidence -> answer -> cite.
+"""The answering pipeline: retrieve (with follow-up rewriting) -> gate -> compose -> settle.
 
 One :class:`Prachum` per process holds the loaded models and the index; the CLI,
 the chat UI and the evaluation all go through :meth:`Prachum.stream`, so they
@@ -10,104 +10,46 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Generator, Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable
 
-from ingest.settings import Settings
-from ingest.store import IndexStore
+from prachum.config import Settings
+from prachum.index.store import IndexStore
+from prachum.models import SupportsEmbedding
+from prachum.types import (Answer, Citation, CitedAnswer, Done, Event, EvidenceStrength, Filters, Passage, Retrieved,
+                           Token)
 from rag.answer import extractive_answer, select_context
-from rag.cite import Citation, attach_citations
-from rag.evidence import SentenceVectors, score_sentences
+from rag.cite import attach_citations
+from rag.evidence import Sentence, SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
-from rag.gate import EvidenceStrength, evidence_strength, is_strong, missing_specifics, should_answer
+from rag.gate import evidence_strength, is_strong, missing_specifics, should_answer
 from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
-from rag.retriever import Filters, HybridSearch
-
-
-def display_source(source: str, cwd: Path | None = None) -> str:
-    """A document's path as ingested, relative to the current folder when it is inside it."""
-    try:
-        return str(Path(source).relative_to(cwd or Path.cwd()))
-    except ValueError:
-        return source
-
-
-def citation_json(c: Citation) -> dict[str, Any]:
-    p = c.passage
-    return {
-        "n": c.n, "source": display_source(p.source), "title": p.title, "date": p.date or None,
-        "text": p.text, "score": round(float(p.score), 4),
-        "highlights": [list(h) for h in c.highlights],
-    }
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    refused: bool
-    citations: list[Citation]
-    timings_ms: dict[str, float]
-    answerer: str
-    standalone_question: str = ""
-    evidence: EvidenceStrength | None = None
-    fallback: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        """The `prachum ask --json` contract: other tools rely on these keys."""
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "refused": self.refused,
-            "citations": [citation_json(c) for c in self.citations],
-            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
-        }
-
-
-@dataclass
-class Retrieved:
-    """Evidence found, before the answer is written: shown at once by the UI."""
-
-    citations: list[Citation]
-    refused: bool
-
-
-@dataclass
-class Token:
-    text: str
-
-
-@dataclass
-class Done:
-    answer: Answer
-
-
-Event = Retrieved | Token | Done
+from rag.retriever import HybridSearch, Retrieval
 
 
 @dataclass
 class Prachum:
     settings: Settings
     store: IndexStore
-    embedder: Any
+    embedder: SupportsEmbedding
     chat_models: dict[str, BaseChatModel] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.search = HybridSearch(self.store, self.embedder, fusion=self.settings.fusion,
-                                   dense_weight=self.settings.dense_weight)
+        self.search = HybridSearch(self.store, self.embedder, self.settings)
         self._model_lock = threading.Lock()
         self.sentence_vectors = SentenceVectors(self.embedder)
 
     @classmethod
-    def open(cls, settings: Settings) -> "Prachum":
-        from ingest.models import ChromaEmbedder, get_embedder
+    def open(cls, settings: Settings, embedder: SupportsEmbedding | None = None) -> "Prachum":
+        """The engine over the index in ``settings.data_dir``; the real embedder unless one is given."""
+        if embedder is None:
+            from prachum.models.embedder import load_embedder
 
-        embedder = get_embedder(settings)
-        return cls(settings, IndexStore(settings, embedding_function=ChromaEmbedder(settings)), embedder)
+            embedder = load_embedder(settings)
+        return cls(settings, IndexStore(settings, embedder), embedder)
 
     def chat_model(self, answerer: str) -> BaseChatModel | None:
         """The LLM behind an answerer, loaded once; None for the extractive answerer."""
@@ -121,7 +63,7 @@ class Prachum:
         return self.chat_models[answerer]
 
     def idf(self, term: str) -> float:
-        return self.search.bm25().idf(term)
+        return self.store.bm25.idf(term)
 
     # ------------------------------------------------------------------------------------
     def stream(
@@ -132,65 +74,74 @@ class Prachum:
         answerer: str | None = None,
         k: int | None = None,
     ) -> Iterator[Event]:
-        answerer = answerer or self.settings.llm
-        k = k or self.settings.k
-        lang = question_language(question)
-        t0 = time.perf_counter()
-        chat = self.chat_model(answerer)
-        standalone = rewrite(question, history, chat)
-        retrieval = self.search.search(standalone, k, filters)
-        passages = retrieval.passages
-        strength = evidence_strength(standalone, passages, self.idf)
-        t_retrieved = time.perf_counter()
-        timings = {"retrieve": (t_retrieved - t0) * 1000}
+        """The stages in order: retrieve, gate, compose, settle.
 
-        def done(text: str, citations: list[Citation], refused: bool, fallback: bool = False) -> Done:
-            end = time.perf_counter()
-            timings["generate"] = (end - t_retrieved) * 1000
-            timings["total"] = (end - t0) * 1000
-            timings.setdefault("first_token", timings["total"])
-            return Done(Answer(question, text, refused, citations, timings, answerer, standalone,
-                               strength, fallback))
-
-        if not should_answer(strength, self.settings.min_score) or missing_specifics(standalone, passages):
+        Yields :class:`Retrieved` as soon as the evidence is known (the UI shows it
+        at once), then :class:`Token` pieces, then one :class:`Done` with the answer.
+        """
+        run = _Run(question, answerer or self.settings.llm, time.perf_counter())
+        chat = self.chat_model(run.answerer)
+        retrieval = self.retrieve(run, history, filters, k or self.settings.k, chat)
+        if not self.gate(run, retrieval):
             yield Retrieved([], refused=True)
-            yield done(REFUSAL[lang], [], refused=True)
+            yield run.done(REFUSAL[run.lang], [], refused=True)
             return
-
-        sentences = score_sentences(standalone, passages, self.idf, self.sentence_vectors, retrieval.query_vector)
-        preview = extractive_answer(standalone, passages, sentences)
+        sentences = score_sentences(run.standalone, retrieval.passages, self.idf, self.sentence_vectors,
+                                    retrieval.query_vector)
+        preview = extractive_answer(run.standalone, retrieval.passages, sentences)
         yield Retrieved(preview.citations, refused=False)
-
         if chat is None:
             yield Token(preview.text)
-            yield done(preview.text, preview.citations, refused=False)
+            yield run.done(preview.text, preview.citations, refused=False)
             return
+        reply = yield from self.compose(run, chat, retrieval.passages, sentences)
+        yield self.settle(run, reply, preview)
 
+    def retrieve(self, run: "_Run", history: Sequence[Turn], filters: Filters, k: int,
+                 chat: BaseChatModel | None) -> Retrieval:
+        """Rewrite a follow-up into a stand-alone question, then search the index."""
+        run.standalone = rewrite(run.question, history, chat)
+        retrieval = self.search.search(run.standalone, k, filters)
+        run.strength = evidence_strength(run.standalone, retrieval.passages, self.idf)
+        run.mark_retrieved()
+        return retrieval
+
+    def gate(self, run: "_Run", retrieval: Retrieval) -> bool:
+        """Answer only when the evidence is strong enough and holds what the question names."""
+        assert run.strength is not None
+        return should_answer(run.strength, self.settings.min_score) and not missing_specifics(
+            run.standalone, retrieval.passages)
+
+    def compose(self, run: "_Run", chat: BaseChatModel, passages: Sequence[Passage],
+                sentences: Sequence[Sentence]) -> Generator[Event, None, tuple[str, list[Passage]]]:
+        """Stream the LLM's answer from the best sentences; returns the reply and the passages it saw."""
         blocks = select_context(passages, sentences, self.settings.context_tokens)
-        context_passages = [passages[i] for i, _ in blocks]
+        shown = [passages[i] for i, _ in blocks]
         context = format_context([(n, passages[i].title, passages[i].date, text)
                                   for n, (i, text) in enumerate(blocks, start=1)])
         chain: Runnable = PROMPT | chat | StrOutputParser()
         parts: list[str] = []
-        for piece in chain.stream({"context": context, "question": question}):
+        for piece in chain.stream({"context": context, "question": run.question}):
             if not parts:
-                timings["first_token"] = (time.perf_counter() - t0) * 1000
+                run.mark_first_token()
             parts.append(piece)
             yield Token(piece)
-        reply = "".join(parts).strip()
-        if not reply or is_decline(reply):
+        return "".join(parts).strip(), shown
+
+    def settle(self, run: "_Run", reply: tuple[str, list[Passage]], preview: CitedAnswer) -> Done:
+        """Check the LLM's citations; fall back to the extractive answer where it cannot be trusted."""
+        text, shown = reply
+        assert run.strength is not None
+        if not text or is_decline(text):
             # The small model declines too readily: with strong evidence we answer extractively;
             # with evidence that only passed the gate, its refusal is believed.
-            if is_strong(strength):
-                yield done(preview.text, preview.citations, refused=False, fallback=True)
-            else:
-                yield done(REFUSAL[lang], [], refused=True)
-            return
-        cited = attach_citations(reply, context_passages, self.embedder)
+            if is_strong(run.strength, self.settings.strong_score):
+                return run.done(preview.text, preview.citations, refused=False, fallback=True)
+            return run.done(REFUSAL[run.lang], [], refused=True)
+        cited = attach_citations(text, shown, self.embedder)
         if not cited.citations:
-            yield done(preview.text, preview.citations, refused=False, fallback=True)
-            return
-        yield done(cited.text, cited.citations, refused=False)
+            return run.done(preview.text, preview.citations, refused=False, fallback=True)
+        return run.done(cited.text, cited.citations, refused=False)
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
             answerer: str | None = None, k: int | None = None) -> Answer:
@@ -198,3 +149,36 @@ class Prachum:
             if isinstance(event, Done):
                 return event.answer
         raise RuntimeError("the answer stream ended without an answer")
+
+
+@dataclass
+class _Run:
+    """One question on its way through the stages, with the clock that times them."""
+
+    question: str
+    answerer: str
+    started: float
+    standalone: str = ""
+    strength: EvidenceStrength | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return question_language(self.question)
+
+    def _ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    def mark_retrieved(self) -> None:
+        self.timings["retrieve"] = self._ms()
+
+    def mark_first_token(self) -> None:
+        self.timings["first_token"] = self._ms()
+
+    def done(self, text: str, citations: list[Citation], refused: bool, fallback: bool = False) -> Done:
+        total = self._ms()
+        self.timings["generate"] = total - self.timings["retrieve"]
+        self.timings["total"] = total
+        self.timings.setdefault("first_token", total)
+        return Done(Answer(self.question, text, refused, citations, self.timings, self.answerer,
+                           self.standalone, self.strength, fallback))

@@ -13,15 +13,16 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from ingest.chunk import split_sentences
-from ingest.dates import find_dates
-from ingest.thai import search_form, word_tokens
-from rag.bm25 import query_terms
-from rag.retriever import Passage
+from prachum.thai.sentences import split_sentences
+from prachum.thai.dates import find_dates
+from prachum.thai.text import search_form, word_tokens
+from prachum.index.bm25 import coverage, query_terms
+from prachum.models import SupportsEmbedding
+from prachum.types import Passage
 
 ASK_KINDS: dict[str, re.Pattern[str]] = {
     "when": re.compile(r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันอะไร|ช่วงไหน|ปีไหน|เดือนไหน|\bwhen\b|\bwhat date\b|\bwhich (day|date|year|month)\b", re.I),
@@ -34,12 +35,6 @@ _PLACE = re.compile(r"ณ\s|ห้องประชุม|โรงแรม|�
 _NUMBER = re.compile(r"\d")
 KIND_BONUS = 0.5  # up to +50% for a sentence holding every kind of fact asked for
 RANK_PENALTY = 0.08  # per place the sentence's passage is below the first
-
-
-class SentenceEmbedder(Protocol):
-    def embed_query(self, text: str) -> np.ndarray: ...
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 @dataclass
@@ -73,16 +68,6 @@ def sentence_kinds(text: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def coverage(question_terms: Sequence[str], text: str, idf: Callable[[str], float]) -> float:
-    """Share of the question's idf mass whose words occur in ``text`` (0..1)."""
-    terms = set(question_terms)
-    total = sum(idf(t) for t in terms)
-    if not total:
-        return 0.0
-    present = set(word_tokens(text))
-    return sum(idf(t) for t in terms if t in present) / total
-
-
 def split_passage(index: int, passage: Passage) -> list[Sentence]:
     return [Sentence(index, s.start, s.end, passage.text[s.start:s.end]) for s in split_sentences(passage.text)]
 
@@ -90,7 +75,7 @@ def split_passage(index: int, passage: Passage) -> list[Sentence]:
 class SentenceVectors:
     """e5 vectors of passage sentences, cached per chunk: the same chunks come back question after question."""
 
-    def __init__(self, embedder: SentenceEmbedder, size: int = 512) -> None:
+    def __init__(self, embedder: SupportsEmbedding, size: int = 512) -> None:
         self.embedder = embedder
         self.size = size
         self._cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()

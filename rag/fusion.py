@@ -38,28 +38,22 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-# Chosen on XQuAD-th and iApp Wiki QA, never on the seed records.
-DEFAULT_FUSION = "zscore"
-DEFAULT_DENSE_WEIGHT = 0.4
-# How many candidates to take from each list before fusing; the z statistics are
-# computed over these candidates (flat from 10 to 100, worse over every document).
-# Give the lexical side the exact BM25 score of every dense candidate too
-# (BM25Index.candidates): a true 0 is information, and without it a lone lexical
-# match has z = 0, i.e. counts as average.
-DEFAULT_CANDIDATES = 50
+from prachum.config import FUSIONS
+from prachum.errors import SettingsError
+
+# The method, the dense weight and the number of candidates taken from each list are
+# settings (prachum/config.py). The z statistics are computed over the candidates
+# (flat from 10 to 100, worse over every document). The lexical side also gets the
+# exact BM25 score of every dense candidate: a true 0 is information, and without it
+# a lone lexical match has z = 0, i.e. counts as average.
 RRF_K = 60
-FUSIONS = ("zscore", "rrf", "minmax", "dense", "bm25")
 
 Scores = Mapping[str, float]
 
 
-class FusionError(ValueError):
-    """An unknown fusion method or an impossible weight; the message lists what is allowed."""
-
-
 def _check_weight(dense_weight: float) -> None:
     if not 0.0 <= dense_weight <= 1.0 or math.isnan(dense_weight):
-        raise FusionError(f"dense_weight must be between 0 and 1, got {dense_weight}")
+        raise SettingsError(f"dense_weight must be between 0 and 1, got {dense_weight}")
 
 
 def _union(dense: Scores, lexical: Scores) -> list[str]:
@@ -88,7 +82,7 @@ def minmax(scores: Scores) -> dict[str, float]:
     return {k: (v - low) / (high - low) for k, v in scores.items()}
 
 
-def zscore_fuse(dense: Scores, lexical: Scores, dense_weight: float = DEFAULT_DENSE_WEIGHT) -> dict[str, float]:
+def zscore_fuse(dense: Scores, lexical: Scores, dense_weight: float) -> dict[str, float]:
     """w * z(dense) + (1 - w) * z(lexical); a missing score takes its list's lowest z."""
     _check_weight(dense_weight)
     zd, zl = zscores(dense), zscores(lexical)
@@ -100,7 +94,7 @@ def zscore_fuse(dense: Scores, lexical: Scores, dense_weight: float = DEFAULT_DE
     }
 
 
-def minmax_fuse(dense: Scores, lexical: Scores, dense_weight: float = DEFAULT_DENSE_WEIGHT) -> dict[str, float]:
+def minmax_fuse(dense: Scores, lexical: Scores, dense_weight: float) -> dict[str, float]:
     """w * minmax(dense) + (1 - w) * minmax(lexical); a missing score counts as 0."""
     _check_weight(dense_weight)
     md, ml = minmax(dense), minmax(lexical)
@@ -116,7 +110,7 @@ def ranks(scores: Scores) -> dict[str, int]:
     return {k: r for r, (k, _) in enumerate(ordered, start=1)}
 
 
-def rrf_fuse(dense: Scores, lexical: Scores, dense_weight: float = 0.5, k: int = RRF_K) -> dict[str, float]:
+def rrf_fuse(dense: Scores, lexical: Scores, dense_weight: float, k: int = RRF_K) -> dict[str, float]:
     """Reciprocal-rank fusion: 2w/(k + rank_dense) + 2(1-w)/(k + rank_lexical).
 
     With w = 0.5 this is the classic sum of 1/(k + rank). An id missing from a
@@ -126,7 +120,7 @@ def rrf_fuse(dense: Scores, lexical: Scores, dense_weight: float = 0.5, k: int =
     """
     _check_weight(dense_weight)
     if k < 1:
-        raise FusionError(f"the RRF constant k must be at least 1, got {k}")
+        raise SettingsError(f"the RRF constant k must be at least 1, got {k}")
     rd = ranks(dense)
     rl = ranks({i: v for i, v in lexical.items() if v > 0.0})
     out: dict[str, float] = {}
@@ -144,7 +138,7 @@ def fuse(
     method: str,
     dense: Scores,
     lexical: Scores,
-    dense_weight: float = DEFAULT_DENSE_WEIGHT,
+    dense_weight: float,
 ) -> dict[str, float]:
     """Dispatch on the ``fusion`` setting; "dense" and "bm25" return that list alone."""
     if method == "zscore":
@@ -157,28 +151,10 @@ def fuse(
         return dict(dense)
     if method == "bm25":
         return dict(lexical)
-    raise FusionError(f"unknown fusion {method!r}; use one of {', '.join(FUSIONS)}")
+    raise SettingsError(f"unknown fusion {method!r}; use one of {', '.join(FUSIONS)}")
 
 
 def ranked(scores: Scores, k: int | None = None) -> list[tuple[str, float]]:
     """(id, score) best first, ties broken by id; the first k when k is given."""
     ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return ordered if k is None else ordered[: max(k, 0)]
-
-
-__all__ = [
-    "DEFAULT_FUSION",
-    "DEFAULT_DENSE_WEIGHT",
-    "DEFAULT_CANDIDATES",
-    "RRF_K",
-    "FUSIONS",
-    "FusionError",
-    "zscores",
-    "minmax",
-    "ranks",
-    "zscore_fuse",
-    "minmax_fuse",
-    "rrf_fuse",
-    "fuse",
-    "ranked",
-]

@@ -22,26 +22,13 @@ from dataclasses import dataclass
 import re
 from typing import Callable, Sequence
 
-from ingest.thai import search_form, word_tokens
-from rag.bm25 import query_terms
-from rag.cite import named, without_dates
-from rag.evidence import coverage
-from rag.retriever import Passage
+from prachum.index.bm25 import coverage, query_terms
+from prachum.thai.dates import without_dates
+from prachum.thai.text import named, search_form, word_tokens
+from prachum.types import EvidenceStrength, Passage
 
 COVERAGE_WEIGHT = 0.05
 GATE_PASSAGES = 3
-# Above this, the records clearly speak to the question (calibrated with the gate, see above).
-STRONG_EVIDENCE = 0.86
-
-
-@dataclass(frozen=True)
-class EvidenceStrength:
-    coverage: float
-    dense: float
-    score: float
-
-    def as_dict(self) -> dict[str, float]:
-        return {"coverage": round(self.coverage, 4), "dense": round(self.dense, 4), "score": round(self.score, 4)}
 
 
 def evidence_strength(question: str, passages: Sequence[Passage], idf: Callable[[str], float]) -> EvidenceStrength:
@@ -78,6 +65,6 @@ def should_answer(strength: EvidenceStrength, min_score: float) -> bool:
     return strength.score >= min_score
 
 
-def is_strong(strength: EvidenceStrength) -> bool:
+def is_strong(strength: EvidenceStrength, strong_score: float) -> bool:
     """Evidence strong enough to overrule an LLM that says the passages do not answer."""
-    return strength.score >= STRONG_EVIDENCE
+    return strength.score >= strong_score

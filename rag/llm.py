@@ -11,6 +11,7 @@ slot states, so alternating between two system prompts (say Thai and English) st
 """
 from __future__ import annotations
 
+from prachum.errors import LlmError
 import queue
 import secrets
 import threading
@@ -31,8 +32,8 @@ from langchain_core.messages import (
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from ingest.fetch import ModelSetupError
-from ingest.settings import Settings
+from prachum.models.fetch import ModelSetupError
+from prachum.config import Settings
 
 # ~1.5k prompt tokens + up to a few hundred answer tokens, with room to spare; the
 # KV cache of this 1.5B model costs ~28 KB per token, so 4096 tokens is ~115 MB.
@@ -40,9 +41,6 @@ DEFAULT_N_CTX = 4096
 # Host-RAM copies of earlier prompts' KV caches (llama.cpp defaults to 8 GiB).
 PROMPT_CACHE_MIB = 256
 
-
-class LlmError(RuntimeError):
-    """The model could not answer this request; the message says why and what to change."""
 
 
 @dataclass
@@ -308,7 +306,7 @@ class LocalLlamaChat(BaseChatModel):
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model that writes answers for ``settings.llm``."""
     if settings.llm == "local":
-        from rag.llm_setup import ensure_llm_model
+        from prachum.models.llm_setup import ensure_llm_model
 
         return LocalLlamaChat.from_settings(settings, ensure_llm_model(settings))
     if settings.llm == "openai":

@@ -11,8 +11,8 @@ from typing import Sequence
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from ingest.dates import find_dates, format_thai_date
-from ingest.thai import search_form
+from prachum.thai.dates import find_dates, format_thai_date
+from prachum.thai.text import search_form
 
 REFUSAL = {
     "th": "ไม่พบข้อมูลนี้ในบันทึกการประชุม",

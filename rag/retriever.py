@@ -8,94 +8,24 @@ Filters narrow both sides identically, and a question that names a period
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Protocol
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
-from ingest.dates import time_range
-from ingest.store import IndexStore, LexicalEntry
-from ingest.thai import search_form
-from rag.bm25 import BM25Index, query_terms
-from rag.fusion import DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT, fuse, ranked
-
-
-class QueryEmbedder(Protocol):
-    def embed_query(self, text: str) -> np.ndarray: ...
+from prachum.config import Settings
+from prachum.index.bm25 import query_terms
+from prachum.index.store import IndexStore
+from prachum.models import SupportsEmbedding
+from prachum.thai.dates import time_range
+from prachum.thai.text import search_form
+from prachum.types import Filters, Passage
+from rag.fusion import fuse, ranked
 
 
 # A question naming one day is widened by a few days: news items are often dated the day
 # after the meeting they report ("9 ก.พ." for a meeting on "8 ก.พ.").
 DAY_SLACK = timedelta(days=3)
-
-
-def _ord(day: date) -> int:
-    return int(day.strftime("%Y%m%d"))
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a user narrowed the search to. Undated records are kept by date filters: unknown is not 'outside'."""
-
-    since: date | None = None
-    until: date | None = None
-    sources: tuple[str, ...] = ()
-    acronyms: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.since or self.until or self.sources or self.acronyms)
-
-    def accepts(self, entry: LexicalEntry) -> bool:
-        if self.sources and entry.source not in self.sources:
-            return False
-        if self.acronyms and not set(self.acronyms) & set(entry.acronyms):
-            return False
-        if entry.date_ord:
-            if self.since and entry.date_ord < _ord(self.since):
-                return False
-            if self.until and entry.date_ord > _ord(self.until):
-                return False
-        return True
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
-        if self.acronyms:
-            ors = [{f"acr:{a}": True} for a in self.acronyms]
-            clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
-        if self.since or self.until:
-            bounds: list[dict[str, Any]] = []
-            if self.since:
-                bounds.append({"date_ord": {"$gte": _ord(self.since)}})
-            if self.until:
-                bounds.append({"date_ord": {"$lte": _ord(self.until)}})
-            dated = bounds[0] if len(bounds) == 1 else {"$and": bounds}
-            clauses.append({"$or": [{"date_ord": 0}, dated]})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-@dataclass
-class Passage:
-    """A retrieved chunk, with the scores that put it where it is."""
-
-    id: str
-    text: str
-    source: str
-    title: str
-    date: str
-    score: float
-    dense: float
-    lexical: float
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,25 +38,14 @@ class Retrieval:
 
 
 class HybridSearch:
-    """The retrieval algorithm over an IndexStore, independent of LangChain."""
+    """The retrieval algorithm over an IndexStore: what the chain, the CLI, the UI and the evaluation run."""
 
-    def __init__(self, store: IndexStore, embedder: QueryEmbedder, *, fusion: str = "zscore",
-                 dense_weight: float = DEFAULT_DENSE_WEIGHT, candidates: int = DEFAULT_CANDIDATES) -> None:
+    def __init__(self, store: IndexStore, embedder: SupportsEmbedding, settings: Settings) -> None:
         self.store = store
         self.embedder = embedder
-        self.fusion = fusion
-        self.dense_weight = dense_weight
-        self.candidates = candidates
-        self._bm25: BM25Index | None = None
-        self._bm25_version = -1
-
-    def bm25(self) -> BM25Index:
-        """The in-memory BM25 index, rebuilt only when the store has changed."""
-        if self._bm25 is None or self._bm25_version != self.store.version:
-            index = BM25Index()
-            index.add_many((i, e.tokens) for i, e in self.store.lexical.items())
-            self._bm25, self._bm25_version = index, self.store.version
-        return self._bm25
+        self.fusion = settings.fusion
+        self.dense_weight = settings.dense_weight
+        self.candidates = settings.candidates
 
     def search(self, query: str, k: int, filters: Filters = Filters(), *, use_question_period: bool = True) -> Retrieval:
         period = time_range(query) if use_question_period else None
@@ -136,7 +55,7 @@ class HybridSearch:
                 since, until = since - DAY_SLACK, until + DAY_SLACK
             filters = replace(filters, since=since, until=until)
         depth = max(self.candidates, k)
-        lexical_all = self.bm25().scores(query_terms(query))
+        lexical_all = self.store.bm25.scores(query_terms(query))
         lexical = dict(ranked({i: s for i, s in lexical_all.items()
                                if s > 0 and filters.accepts(self.store.lexical[i])}, depth))
         query_vector = self.embedder.embed_query(search_form(query))
@@ -157,20 +76,3 @@ class HybridSearch:
             ))
         return Retrieval(query=query, passages=passages, filters=filters, question_period=period,
                          query_vector=query_vector)
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain face of :class:`HybridSearch`, so the chain is plain LCEL runnables."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    search: HybridSearch
-    k: int = 5
-    filters: Filters = Filters()
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        result = self.search.search(query, self.k, self.filters)
-        return [
-            Document(page_content=p.text, id=p.id,
-                     metadata={**p.metadata, "score": p.score, "dense": p.dense, "lexical": p.lexical})
-            for p in result.passages
-        ]

@@ -13,9 +13,9 @@ from typing import Sequence
 import numpy as np
 import pytest
 
-from ingest import offline as _offline  # noqa: F401
-from ingest.settings import Settings, load_settings
-from ingest.thai import word_tokens
+from prachum import offline as _offline  # noqa: F401
+from prachum.config import Settings, load_settings
+from prachum.thai.text import word_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

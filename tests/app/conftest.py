@@ -18,8 +18,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
 from ingest.pipeline import ingest_paths
-from ingest.settings import Settings, load_settings
-from ingest.store import IndexStore
+from prachum.config import Settings, load_settings
+from prachum.index.store import IndexStore
 from rag.engine import Prachum
 from tests.conftest import SEEDS, FakeEmbedder
 

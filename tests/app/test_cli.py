@@ -22,8 +22,8 @@ def fake_models(monkeypatch: pytest.MonkeyPatch):
     """The CLI with the fake embedder and no Chroma embedding function: fast, no model load."""
     embedder = FakeEmbedder()
     monkeypatch.setenv("PRACHUM_MIN_SCORE", "0.3")  # the gate is calibrated for e5, not for hashed words
-    monkeypatch.setattr("ingest.models.get_embedder", lambda settings: embedder)
-    monkeypatch.setattr("ingest.models.ChromaEmbedder", lambda settings: None)
+    monkeypatch.setattr("prachum.models.embedder.get_embedder", lambda settings: embedder)
+    monkeypatch.setattr("prachum.models.embedder.ChromaEmbedder", lambda settings: None)
     return embedder
 
 

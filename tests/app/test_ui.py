@@ -41,10 +41,11 @@ from app.ui import (
     streaming_text,
 )
 from ingest.pipeline import FileResult
-from ingest.store import DocumentRecord
-from rag.engine import Prachum, Retrieved
+from prachum.index.store import DocumentRecord
+from prachum.types import Retrieved
+from rag.engine import Prachum
 from rag.prompts import REFUSAL
-from rag.retriever import Filters
+from prachum.types import Filters
 from tests.app.conftest import build_seed_engine, slow_fake_chat
 from tests.conftest import SEEDS
 
@@ -330,7 +331,7 @@ def test_a_failing_answerer_is_shown_not_raised(seed_engine):
 
 def test_missing_local_llm_is_a_clear_message(seed_engine, monkeypatch):
     lib = Library(Prachum(seed_engine.settings, seed_engine.store, seed_engine.embedder))
-    monkeypatch.setattr("rag.llm_setup.is_llm_model_ready", lambda settings: False)
+    monkeypatch.setattr("prachum.models.llm_setup.is_llm_model_ready", lambda settings: False)
     with pytest.raises(gr.Error, match="prachum models setup"):
         list(chat_turn(lib, SOCA_Q, [], "th", "local", 5))
 

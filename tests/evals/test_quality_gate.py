@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evals.run import check_thresholds, load_thresholds, run_tier
-from ingest.settings import Settings
+from prachum.config import Settings
 
 
 def assert_tier_passes(name: str, settings: Settings, out_dir: Path) -> None:

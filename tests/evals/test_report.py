@@ -11,7 +11,7 @@ from evals.benchmarks import RetrievalMetrics, RetrievalReport
 from evals.report import flat_metrics, main, md_table, render_markdown, render_table, text_table, write_reports
 from evals.run import EvalRun
 from evals.seeds import AnswerResult, FactItem, SeedItemResult, SeedReport
-from ingest.settings import load_settings
+from prachum.config import load_settings
 
 SOMSWD = "000_e91d83dd3f878e86.txt"
 LONG_PASSAGE = ("วันที่ 24 กันยายน 2563 เวลา 09.00 – 14.00 น. ณ ห้องประชุมชั้น 8 อาคารกรมพัฒนาสังคมและสวัสดิการ "

@@ -22,8 +22,8 @@ from evals.run import (
     run,
     tier_values,
 )
-from ingest.settings import Settings, load_settings
-from ingest.store import IndexStore
+from prachum.config import Settings, load_settings
+from prachum.index.store import IndexStore
 from rag.engine import Prachum
 from tests.conftest import FakeEmbedder
 

@@ -21,9 +21,8 @@ from evals.seeds import (
     spread,
     unique_sources,
 )
-from rag.cite import Citation
-from rag.gate import EvidenceStrength
-from rag.retriever import Passage, Retrieval, Filters
+from prachum.types import Citation, EvidenceStrength, Filters, Passage
+from rag.retriever import Retrieval
 
 SOMSWD = "000_e91d83dd3f878e86.txt"
 SOCA = "003_f9ff260f397ac10e.txt"

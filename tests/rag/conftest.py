@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import ingest_paths
-from ingest.store import IndexStore
+from prachum.index.store import IndexStore
 from tests.conftest import SEEDS, FakeEmbedder
 
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory):
-    from ingest.settings import load_settings
+    from prachum.config import load_settings
 
     settings = load_settings({"data_dir": tmp_path_factory.mktemp("seed-index"), "min_score": 0.3,
                               "llm": "extractive"}, use_files=False, use_env=False)

@@ -1,5 +1,5 @@
 from rag.cite import attach_citations, support
-from rag.retriever import Passage
+from prachum.types import Passage
 
 
 def passage(text: str, n: int = 0) -> Passage:

@@ -6,8 +6,9 @@ from itertools import cycle
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from rag.engine import Done, Prachum, Retrieved, Token
-from rag.gate import EvidenceStrength, is_strong
+from prachum.types import Done, EvidenceStrength, Retrieved, Token
+from rag.engine import Prachum
+from rag.gate import is_strong
 from rag.prompts import REFUSAL
 
 

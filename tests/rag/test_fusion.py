@@ -2,9 +2,9 @@ import math
 
 import pytest
 
+from prachum.config import Settings
+from prachum.errors import SettingsError
 from rag.fusion import (
-    DEFAULT_DENSE_WEIGHT,
-    FusionError,
     fuse,
     minmax,
     minmax_fuse,
@@ -73,7 +73,7 @@ def test_minmax_fuse_hand_computed_and_missing_is_zero():
 
 
 def test_rrf_hand_computed():
-    fused = rrf_fuse({"a": 0.9, "b": 0.8}, {"b": 3.0, "c": 1.0}, k=60)
+    fused = rrf_fuse({"a": 0.9, "b": 0.8}, {"b": 3.0, "c": 1.0}, 0.5, k=60)
     assert fused == pytest.approx({"a": 1 / 61, "b": 1 / 62 + 1 / 61, "c": 1 / 62})
     weighted = rrf_fuse({"a": 0.9}, {"c": 1.0}, dense_weight=0.75, k=10)
     assert weighted == pytest.approx({"a": 1.5 / 11, "c": 0.5 / 11})
@@ -87,17 +87,18 @@ def test_ranks_and_ranked_break_ties_by_id():
 
 
 def test_fuse_dispatch_and_errors():
-    assert fuse("dense", DENSE, LEXICAL) == DENSE
-    assert fuse("bm25", DENSE, LEXICAL) == LEXICAL
-    assert fuse("zscore", DENSE, LEXICAL) == zscore_fuse(DENSE, LEXICAL, DEFAULT_DENSE_WEIGHT)
+    assert fuse("dense", DENSE, LEXICAL, 0.5) == DENSE
+    assert fuse("bm25", DENSE, LEXICAL, 0.5) == LEXICAL
+    weight = Settings().dense_weight
+    assert fuse("zscore", DENSE, LEXICAL, weight) == zscore_fuse(DENSE, LEXICAL, weight)
     assert fuse("rrf", DENSE, LEXICAL, 0.5) == rrf_fuse(DENSE, LEXICAL, 0.5)
     assert fuse("minmax", DENSE, LEXICAL, 0.4) == minmax_fuse(DENSE, LEXICAL, 0.4)
-    with pytest.raises(FusionError, match="zscore"):
-        fuse("borda", DENSE, LEXICAL)
-    with pytest.raises(FusionError, match="between 0 and 1"):
+    with pytest.raises(SettingsError, match="zscore"):
+        fuse("borda", DENSE, LEXICAL, 0.5)
+    with pytest.raises(SettingsError, match="between 0 and 1"):
         zscore_fuse(DENSE, LEXICAL, 1.5)
-    with pytest.raises(FusionError):
-        rrf_fuse(DENSE, LEXICAL, k=0)
+    with pytest.raises(SettingsError):
+        rrf_fuse(DENSE, LEXICAL, 0.5, k=0)
 
 
 def test_inputs_are_not_modified():
@@ -109,5 +110,5 @@ def test_inputs_are_not_modified():
 
 def test_rrf_gives_no_rank_to_bm25_non_matches():
     # the retriever passes exact BM25 zeros for dense candidates whose words match nothing
-    fused = rrf_fuse({"a": 0.9, "b": 0.8}, {"a": 0.0, "b": 0.0, "c": 2.0}, k=60)
+    fused = rrf_fuse({"a": 0.9, "b": 0.8}, {"a": 0.0, "b": 0.0, "c": 2.0}, 0.5, k=60)
     assert fused == pytest.approx({"a": 1 / 61, "b": 1 / 62, "c": 1 / 61})

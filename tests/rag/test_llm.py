@@ -6,8 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from langchain_core.messages import AIMessage, ChatMessage, HumanMessage, SystemMessage, ToolMessage
 
-from ingest.fetch import ModelSetupError
-from ingest.settings import Settings
+from prachum.models.fetch import ModelSetupError
+from prachum.config import Settings
 from rag.llm import LlmError, LocalLlamaChat, make_chat_model, to_openai_messages
 
 SYSTEM = (

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ingest.store import ChunkRecord, IndexStore, StoreError
+from prachum.index.store import ChunkRecord, IndexStore, StoreError
 
 
 def records(source: str, texts: list[str], fp: str = "fp1", when: date | None = date(2021, 2, 8)):
@@ -66,7 +66,7 @@ def test_lexical_index_survives_reopen_and_is_rebuilt_when_inconsistent(tmp_sett
 
 
 def test_dense_search_filters_by_date_and_keeps_undated(tmp_settings, fake_embedder):
-    from rag.retriever import Filters
+    from prachum.types import Filters
 
     store = IndexStore(tmp_settings)
     for src, when in (("/r/2018.txt", date(2018, 8, 20)), ("/r/2021.txt", date(2021, 8, 26)), ("/r/nodate.txt", None)):

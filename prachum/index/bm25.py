@@ -37,14 +37,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from ingest.thai import word_tokens
+from prachum.thai.text import word_tokens
 
-# Chosen on XQuAD-th and iApp Wiki QA (bench/retrieval_fusion.py), never on the seed records.
-DEFAULT_K1 = 0.6
-DEFAULT_B = 0.75
-DEFAULT_NGRAM = 3
+# k1 and b are settings (bm25_k1, bm25_b); the n-gram length is part of how the index is read.
+NGRAM = 3
 # Marks character n-grams. search_form strips zero-width characters, so no word token contains it.
 NGRAM_MARK = "\u200b"
 
@@ -75,6 +73,16 @@ def query_terms(text: str) -> list[str]:
     return kept or tokens
 
 
+def coverage(question_terms: Sequence[str], text: str, idf: Callable[[str], float]) -> float:
+    """Share of the question's idf mass whose words occur in ``text`` (0..1)."""
+    terms = set(question_terms)
+    total = sum(idf(t) for t in terms)
+    if not total:
+        return 0.0
+    present = set(word_tokens(text))
+    return sum(idf(t) for t in terms if t in present) / total
+
+
 def _best(scores: Mapping[str, float], k: int) -> list[tuple[str, float]]:
     if k <= 0:
         return []
@@ -98,7 +106,7 @@ class BM25Index:
     the n-grams are derived again when a document is added or a query scored.
     """
 
-    def __init__(self, k1: float = DEFAULT_K1, b: float = DEFAULT_B, ngram: int = DEFAULT_NGRAM) -> None:
+    def __init__(self, k1: float, b: float, ngram: int = NGRAM) -> None:
         if k1 < 0:
             raise ValueError(f"k1 must be >= 0, got {k1}")
         if not 0.0 <= b <= 1.0:
@@ -216,14 +224,3 @@ class BM25Index:
                 out.setdefault(doc_id, scores[doc_id])
         return out
 
-
-__all__ = [
-    "BM25Index",
-    "DEFAULT_K1",
-    "DEFAULT_B",
-    "DEFAULT_NGRAM",
-    "char_ngrams",
-    "QUESTION_WORDS",
-    "document_terms",
-    "query_terms",
-]

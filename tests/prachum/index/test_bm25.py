@@ -1,9 +1,11 @@
 import math
 
 import pytest
+
+from prachum.config import Settings
 from rank_bm25 import BM25Okapi
 
-from rag.bm25 import NGRAM_MARK, BM25Index, char_ngrams, document_terms, query_terms
+from prachum.index.bm25 import NGRAM_MARK, BM25Index, char_ngrams, document_terms, query_terms
 
 DOCS = {
     "budget": "ที่ประชุมอนุมัติงบประมาณ ๒๕๖๔ จำนวน ๑๕ ล้านบาท เมื่อ ก.พ. 64",
@@ -12,8 +14,16 @@ DOCS = {
 }
 
 
+K1, B = Settings().bm25_k1, Settings().bm25_b
+
+
+def bm25(k1: float = K1, b: float = B, **kw) -> BM25Index:
+    """The index with the product's k1 and b unless a test says otherwise."""
+    return BM25Index(k1, b, **kw)
+
+
 def build(**kw) -> BM25Index:
-    index = BM25Index(**kw)
+    index = bm25(**kw)
     for doc_id, text in DOCS.items():
         index.add(doc_id, document_terms(text))
     return index
@@ -50,7 +60,7 @@ def test_scores_cover_every_doc_and_order_by_relevance():
 
 def test_matches_rank_bm25_up_to_the_idf_form():
     corpus = [document_terms(t) for t in DOCS.values()] + [["ประชุม", "งบประมาณ"], ["ประชุม"]]
-    index = BM25Index(k1=1.5, b=0.75, ngram=0)
+    index = bm25(k1=1.5, b=0.75, ngram=0)
     for i, toks in enumerate(corpus):
         index.add(str(i), toks)
     ref = BM25Okapi(corpus, k1=1.5, b=0.75)
@@ -69,7 +79,7 @@ def test_matches_rank_bm25_up_to_the_idf_form():
 
 
 def test_idf_stays_positive_for_a_term_in_every_document():
-    index = BM25Index(ngram=0)
+    index = bm25(ngram=0)
     index.add("a", ["ประชุม", "งบ"])
     index.add("b", ["ประชุม"])
     assert index.idf("ประชุม") > 0.0
@@ -96,7 +106,7 @@ def test_add_replaces_and_remove_undoes_add():
 
 
 def test_empty_index_and_empty_query():
-    index = BM25Index()
+    index = bm25()
     assert index.scores(["ประชุม"]) == {}
     assert index.top_k(["ประชุม"], 5) == []
     index = build()
@@ -116,7 +126,7 @@ def test_char_ngrams_match_words_newmm_splits_differently():
     assert char_ngrams(["แพน", "เธอร์ส"], 3)[:2] == [NGRAM_MARK + "แพน", NGRAM_MARK + "พนเ"]
     assert char_ngrams(["ab"], 3) == [] and char_ngrams(["abc"], 0) == []
     # newmm: แพนเธอร์ส -> แพน|เธอร์ส but ทีมแพนเธอร์ -> ทีม|แพน|เธอร์ : no shared word but แพน
-    words_only, with_grams = BM25Index(ngram=0), BM25Index(ngram=3)
+    words_only, with_grams = bm25(ngram=0), bm25(ngram=3)
     for index in (words_only, with_grams):
         index.add("team", document_terms("ทีมแพนเธอร์ชนะการแข่งขัน"))
         index.add("pan", document_terms("แพนเค้กราคา ๕๐ บาท"))
@@ -137,8 +147,8 @@ def test_candidates_add_exact_scores_of_dense_hits():
 
 def test_rejects_bad_parameters():
     with pytest.raises(ValueError):
-        BM25Index(k1=-1)
+        bm25(k1=-1)
     with pytest.raises(ValueError):
-        BM25Index(b=1.5)
+        bm25(b=1.5)
     with pytest.raises(ValueError):
-        BM25Index(ngram=-1)
+        bm25(ngram=-1)

@@ -30,7 +30,7 @@ import numpy as np
 from safetensors.numpy import save_file
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
-from ingest.fetch import ModelSetupError
+from prachum.models.fetch import ModelSetupError
 
 MAGIC = b"E5S1"
 QK = 32

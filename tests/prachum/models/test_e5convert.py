@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest import offline as _offline  # noqa: F401  (HF_HUB_OFFLINE=1 before transformers loads)
-from ingest.e5convert import (
+from prachum import offline as _offline  # noqa: F401  (HF_HUB_OFFLINE=1 before transformers loads)
+from prachum.models.e5convert import (
     E5S1FormatError,
     NormalizerPlan,
     build_normalizer,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest import fetch
-from ingest.fetch import ModelSetupError, WheelPin
-from ingest.settings import Settings
-from rag import llm_setup
-from rag.llm_setup import GgufPart, GgufSource, ensure_llm_model, is_llm_model_ready, llm_model_path
+from prachum.models import fetch
+from prachum.models.fetch import ModelSetupError, WheelPin
+from prachum.config import Settings
+from prachum.models import llm_setup
+from prachum.models.llm_setup import GgufPart, GgufSource, ensure_llm_model, is_llm_model_ready, llm_model_path
 
 # Slices with Thai text, Thai digits and a Buddhist-era date, so a byte-order mistake
 # (or a UTF-8 boundary split between parts) changes the hash.

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.thai import to_arabic_digits
+from prachum.thai.text import search_form, to_arabic_digits
 
 BE_OFFSET = 543
 MIN_YEAR, MAX_YEAR = 1900, 2200  # CE years we accept as real dates
@@ -318,3 +318,11 @@ def parse_user_date(value: str | None) -> date | None:
     if parsed is None:
         raise ValueError(f"{value!r} is not a date")
     return parsed
+
+
+def without_dates(text: str) -> str:
+    """The search form with every date blanked out, so its numbers are not read as counts."""
+    form = search_form(text)
+    for found in find_dates(form):
+        form = form[:found.start] + " " * (found.end - found.start) + form[found.end:]
+    return form

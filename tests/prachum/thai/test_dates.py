@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean_document
-from ingest.dates import (
+from prachum.thai.dates import (
     FoundDate,
     find_dates,
     format_thai_date,

@@ -8,12 +8,12 @@ index from Chroma, which holds everything needed to do so.
 """
 from __future__ import annotations
 
+from prachum.errors import StoreError
 import json
 import os
 import threading
 from dataclasses import dataclass, field
-
-
+from datetime import date
 from typing import Any, Sequence
 from urllib.parse import urlparse
 
@@ -21,12 +21,11 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.settings import Settings
-from ingest.thai import word_tokens
+from prachum.config import Settings
+from prachum.index.bm25 import BM25Index
+from prachum.models import SupportsEmbedding
+from prachum.thai.text import word_tokens
 
-
-class StoreError(RuntimeError):
-    """The index cannot be opened or written; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,11 @@ def _chroma_client(settings: Settings) -> Any:
 class IndexStore:
     """Chroma collection + lexical index, always changed together, one writer at a time."""
 
-    def __init__(self, settings: Settings, embedding_function: Any = None) -> None:
+    def __init__(self, settings: Settings, embedder: SupportsEmbedding | None = None) -> None:
+        """Open (or create) the index. The collection records which embedding model built it;
+        ``embedder`` is only used if Chroma ever embeds by itself (we always pass vectors)."""
+        from prachum.models.embedder import ChromaEmbedder  # chromadb's registry, loaded with the store
+
         self.settings = settings
         self._lock = threading.RLock()
         self.client = _chroma_client(settings)
@@ -112,7 +115,7 @@ class IndexStore:
             self.collection = self.client.get_or_create_collection(
                 settings.collection,
                 configuration={"hnsw": {"space": "cosine"}},
-                embedding_function=embedding_function,
+                embedding_function=ChromaEmbedder(settings, embedder),
             )
         except Exception as exc:
             raise StoreError(
@@ -125,6 +128,9 @@ class IndexStore:
         if set(self.lexical) != set(self._all([])["ids"]):
             self.lexical = self._rebuild_lexical()
             self._save_lexical()
+        # BM25 over the lexical entries, kept in step with every write (never rebuilt whole)
+        self.bm25 = BM25Index(settings.bm25_k1, settings.bm25_b)
+        self.bm25.add_many((i, e.tokens) for i, e in self.lexical.items())
 
     # ---- reading -------------------------------------------------------------------------
     def count(self) -> int:
@@ -186,10 +192,10 @@ class IndexStore:
             stale = old - {c.id for c in chunks}
             if stale:
                 self.collection.delete(ids=sorted(stale))
-            for chunk_id in old:
-                self.lexical.pop(chunk_id, None)
+            self._forget(old)
             for c in chunks:
-                self.lexical[c.id] = _lexical_entry(c.indexed_text, c.metadata())
+                entry = self.lexical[c.id] = _lexical_entry(c.indexed_text, c.metadata())
+                self.bm25.add(c.id, entry.tokens)
             self._save_lexical()
 
     def remove_document(self, source: str) -> int:
@@ -197,10 +203,14 @@ class IndexStore:
             ids = self.collection.get(where={"source": source}, include=[])["ids"]
             if ids:
                 self.collection.delete(ids=ids)
-            for chunk_id in ids:
-                self.lexical.pop(chunk_id, None)
+            self._forget(ids)
             self._save_lexical()
             return len(ids)
+
+    def _forget(self, ids: Sequence[str] | set[str]) -> None:
+        for chunk_id in ids:
+            self.lexical.pop(chunk_id, None)
+            self.bm25.remove(chunk_id)
 
     # ---- lexical persistence ---------------------------------------------------------------
     def _load_lexical(self) -> dict[str, LexicalEntry]:

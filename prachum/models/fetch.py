@@ -6,6 +6,7 @@ SHA-256 before anything is taken out of it.
 """
 from __future__ import annotations
 
+from prachum.errors import ModelSetupError
 import hashlib
 import json
 import shutil
@@ -16,9 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-
-class ModelSetupError(RuntimeError):
-    """Setting up a model failed; the message tells the user what to do."""
 
 
 @dataclass(frozen=True)

