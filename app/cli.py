@@ -1,7 +1,12 @@
-"""The `prachum` command line.
+"""The `prachum` command line: click commands only; the work is done by :class:`app.service.Service`.
 
 Every command reads the settings once (defaults < prachum.toml < PRACHUM_* < flags)
 and turns the errors a user can cause into one clear line, never a stack trace.
+
+How the engine is opened can be injected: ``ctx.obj["open_engine"]``, a function from
+:class:`~prachum.config.Settings` to :class:`~rag.engine.Prachum`, replaces
+:func:`app.service.open_engine`. Tests pass one with
+``CliRunner().invoke(cli, args, obj={"open_engine": lambda s: Prachum.open(s, FakeEmbedder())})``.
 """
 from __future__ import annotations
 
@@ -10,13 +15,18 @@ import os
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from prachum import offline as _offline  # noqa: F401
-from prachum.config import Settings, load_settings
+from prachum.config import ANSWERERS, Settings, load_settings
 from prachum.errors import PrachumError
+
+if TYPE_CHECKING:
+    from app.service import Service
+    from prachum.types import Filters
+
 
 class PrachumGroup(click.Group):
     """The `prachum` command group: the one place where user errors become `Error: ...` lines.
@@ -49,6 +59,13 @@ class PrachumGroup(click.Group):
 def settings_from(ctx: click.Context, **flags: Any) -> Settings:
     overrides = {**ctx.obj["settings"], **{k: v for k, v in flags.items() if v is not None}}
     return load_settings(overrides)
+
+
+def service_from(ctx: click.Context, settings: Settings) -> "Service":
+    """The service for this command; it opens the engine (once) when first needed."""
+    from app.service import Service
+
+    return Service(settings=settings, opener=ctx.obj.get("open_engine"))
 
 
 def display_path(source: str) -> str:
@@ -104,15 +121,6 @@ def models_setup(ctx: click.Context, llm: bool) -> None:
         click.echo(f"language model: {ensure_llm_model(settings, progress=True)}")
 
 
-def open_index(settings: Settings):
-    """The embedder and the index store, opened together so the collection records which model built it."""
-    from prachum.index.store import IndexStore
-    from prachum.models.embedder import load_embedder
-
-    embedder = load_embedder(settings)
-    return embedder, IndexStore(settings, embedder)
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Also remove indexed documents whose files are gone.")
@@ -129,11 +137,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, chunk_token
       prachum ingest report.pdf minutes.docx
       prachum ingest --prune records/
     """
-    from ingest.pipeline import ingest_paths
-
-    settings = settings_from(ctx, chunk_tokens=chunk_tokens)
-    embedder, store = open_index(settings)
-    report = ingest_paths(paths, settings, store, embedder, prune=prune, progress=True)
+    report = service_from(ctx, settings_from(ctx, chunk_tokens=chunk_tokens)).ingest(paths, prune=prune)
     for r in report.results:
         line = f"{r.status:9} {display_path(str(r.path))}"
         if r.chunks:
@@ -157,14 +161,12 @@ def sources(ctx: click.Context, as_json: bool) -> None:
       prachum sources
       prachum sources --json
     """
-    from prachum.index.store import IndexStore
+    from app.service import document_json
 
-    settings = settings_from(ctx)
-    docs = IndexStore(settings).documents()
+    docs = service_from(ctx, settings_from(ctx)).documents()
     if as_json:
         for d in docs:
-            click.echo(json.dumps({"source": display_path(d.source), "title": d.title, "date": d.date or None,
-                                   "chunks": d.chunks, "acronyms": d.acronyms}, ensure_ascii=False))
+            click.echo(json.dumps(document_json(d), ensure_ascii=False))
         return
     if not docs:
         click.echo("no documents indexed yet: run `prachum ingest PATH`")
@@ -185,24 +187,16 @@ def remove(ctx: click.Context, source: str) -> None:
     Example:
       prachum remove seeds/002_d332b30e73633e87.txt
     """
-    from prachum.index.store import IndexStore
+    from app.service import UnknownSource
 
-    store = IndexStore(settings_from(ctx))
-    target = str(Path(source).resolve())
-    removed = store.remove_document(target)
-    if not removed:
-        raise click.ClickException(f"{source} is not in the index; `prachum sources` lists what is")
-    click.echo(f"removed {display_path(target)} ({removed} chunks)")
-
-
-def parse_day(value: str | None, flag: str):  # type: ignore[no-untyped-def]
-    """A date from a flag: ISO (2021-02-08) or Thai ("8 ก.พ. 64", "15 มีนาคม 2564")."""
-    from prachum.thai.dates import parse_user_date
-
+    service = service_from(ctx, settings_from(ctx))
     try:
-        return parse_user_date(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use 2021-02-08 or 8 ก.พ. 64", param_hint=flag) from None
+        (target,) = service.resolve_sources([source])
+    except UnknownSource as exc:
+        reason = str(exc) if exc.ambiguous else f"{source} is not in the index"
+        raise click.ClickException(f"{reason}; `prachum sources` lists what is") from None
+    removed = service.remove(target)
+    click.echo(f"removed {display_path(target)} ({removed} chunks)")
 
 
 def mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
@@ -228,7 +222,7 @@ def print_answer(answer, color: bool) -> None:  # type: ignore[no-untyped-def]
 
 
 answer_options = [
-    click.option("--llm", "answerer", type=click.Choice(["local", "extractive", "openai"]),
+    click.option("--llm", "answerer", type=click.Choice(ANSWERERS),
                  help="Who writes the answer (default from settings: local)."),
     click.option("--k", type=click.IntRange(1, 50), help="Passages to retrieve."),
     click.option("--since", help="Only records on or after this date (2021-01-01 or 1 ม.ค. 64)."),
@@ -243,21 +237,33 @@ def with_answer_options(func: Callable) -> Callable:
     return func
 
 
-def make_filters(since: str | None, until: str | None, sources_: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    from prachum.types import Filters
+def date_filters(since: str | None, until: str | None) -> "Filters":
+    """The --since/--until dates (ISO or Thai, e.g. 2021-02-08 or "8 ก.พ. 64"), checked before anything loads."""
+    from app.service import FilterError, make_filters
 
-    return Filters(since=parse_day(since, "--since"), until=parse_day(until, "--until"),
-                   sources=tuple(str(Path(s).resolve()) for s in sources_))
+    try:
+        return make_filters(since, until)
+    except FilterError as exc:
+        if exc.field == "range":
+            raise click.BadParameter(f"--since {since} is after --until {until}; no record can match",
+                                     param_hint="--since/--until") from None
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
 
 
-def open_engine(settings: Settings, answerer: str | None, require_documents: bool = True):  # type: ignore[no-untyped-def]
-    from rag.engine import Prachum
+def ready_service(ctx: click.Context, settings: Settings, answerer: str | None, filters: "Filters",
+                  sources_: tuple[str, ...]) -> tuple["Service", "Filters"]:
+    """The service with its models loaded, and the filters narrowed to the --source documents."""
+    from app.service import UnknownSource
 
-    engine = Prachum.open(settings)
-    if require_documents and engine.store.count() == 0:
+    service = service_from(ctx, settings)
+    if service.is_empty():
         raise click.ClickException("the index is empty: run `prachum ingest PATH` first (e.g. `prachum ingest seeds/`)")
-    engine.chat_model(answerer or settings.llm)  # load (or set up) the LLM before the first question
-    return engine
+    try:
+        filters = service.with_sources(filters, sources_)
+    except UnknownSource as exc:
+        raise click.BadParameter(f"{exc}; `prachum sources` lists the documents", param_hint="--source") from None
+    service.load_models(answerer)  # load (or set up) the models before the first question
+    return service, filters
 
 
 @cli.command()
@@ -280,12 +286,11 @@ def ask(ctx: click.Context, question: str | None, answerer: str | None, k: int |
     if bool(question) == bool(questions):
         raise click.UsageError("give either a QUESTION or --questions FILE")
     settings = settings_from(ctx, llm=answerer)
-    filters = make_filters(since, until, sources_)
-    engine = open_engine(settings, answerer)
+    service, filters = ready_service(ctx, settings, answerer, date_filters(since, until), sources_)
     lines = [question] if question else [q.strip() for q in questions if q.strip()]
     color = sys.stdout.isatty() and not as_json
     for i, q in enumerate(lines):
-        answer = engine.ask(q, filters=filters, answerer=answerer, k=k)
+        answer = service.ask(q, filters=filters, answerer=answerer, k=k)
         if as_json:
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
@@ -312,8 +317,7 @@ def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | N
     from prachum.types import Done, Token
 
     settings = settings_from(ctx, llm=answerer)
-    engine = open_engine(settings, answerer)
-    filters = make_filters(since, until, sources_)
+    service, filters = ready_service(ctx, settings, answerer, date_filters(since, until), sources_)
     history: list[tuple[str, str]] = []
     color = sys.stdout.isatty()
     while True:
@@ -324,7 +328,7 @@ def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | N
         if not q:
             break
         streamed: list[str] = []
-        for event in engine.stream(q, history, filters, answerer, k):
+        for event in service.stream(q, history, filters, answerer, k):
             if isinstance(event, Token):
                 streamed.append(event.text)
                 click.echo(click.style(event.text, dim=color), nl=False)
@@ -346,17 +350,21 @@ def chat(ctx: click.Context, answerer: str | None, k: int | None, since: str | N
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on; anything but loopback exposes the UI.")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--auth", envvar="PRACHUM_UI_AUTH", help="user:password required when exposed with --host (or PRACHUM_UI_AUTH).")
-@click.option("--llm", "answerer", type=click.Choice(["local", "extractive", "openai"]), help="Default answerer.")
+@click.option("--auth", envvar="PRACHUM_UI_AUTH", metavar="USER:PASSWORD",
+              help="Ask for this login, on loopback too. Prefer PRACHUM_UI_AUTH: a flag shows in the process list.")
+@click.option("--llm", "answerer", type=click.Choice(ANSWERERS), help="Default answerer.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: str | None) -> None:
     """Open the chat UI in the browser (http://127.0.0.1:7860 by default).
+
+    Anything but loopback (--host) should have a login: set PRACHUM_UI_AUTH=user:password.
 
     \b
     Examples:
       prachum serve
       prachum serve --llm extractive --port 8080
       PRACHUM_UI_AUTH=somchai:secret prachum serve --host 0.0.0.0
+      PRACHUM_UI_AUTH=somchai:secret prachum serve
     """
     from app.ui import launch
 
@@ -367,14 +375,14 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: 
             raise click.BadParameter("use user:password", param_hint="--auth")
         credentials = (user, password)
     loopback = host in ("127.0.0.1", "localhost", "::1")
-    if credentials and loopback:
-        click.echo("note: --auth is only used when the UI is exposed with --host", err=True)
-        credentials = None
-    if not loopback and not credentials:
+    if credentials:
+        click.echo(f"the UI asks for a login as {credentials[0]!r}", err=True)
+    elif not loopback:
         click.echo(f"warning: serving on {host} without a password; anyone who can reach it can ask and upload", err=True)
-    engine = open_engine(settings_from(ctx, llm=answerer), answerer, require_documents=False)
+    service = service_from(ctx, settings_from(ctx, llm=answerer))
+    service.load_models(answerer)
     click.echo(f"Prachum is running at http://{'127.0.0.1' if loopback else host}:{port} (Ctrl-C to stop)")
-    launch(engine, host=host, port=port, auth=credentials)
+    launch(service, host=host, port=port, auth=credentials)
 
 
 def main() -> None:

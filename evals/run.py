@@ -196,8 +196,9 @@ def run(
         cache = out_dir / "cache" if out_dir is not None else None
         if "xquad" in benchmarks:
             bench = load_xquad_th(benchmarks_root)
-            result.retrieval[bench.name] = run_retrieval(bench, indexes.embedder(), cache_dir=cache,
-                                                         progress=progress)
+            result.retrieval[bench.name] = run_retrieval(bench, indexes.embedder(), settings,
+                                                         indexes.root / f"retrieval-{bench.name}",
+                                                         cache_dir=cache, progress=progress)
             if answerers:
                 golds = load_xquad_answers(benchmarks_root)
                 questions = sample_questions(bench)[:limit]
@@ -210,8 +211,9 @@ def run(
                     result.answers.setdefault(bench.name, {})[answerer] = report
         if "iapp" in benchmarks:
             for bench in (load_iapp(benchmarks_root), load_iapp(benchmarks_root, distractors=True)):
-                result.retrieval[bench.name] = run_retrieval(bench, indexes.embedder(), cache_dir=cache,
-                                                             progress=progress)
+                result.retrieval[bench.name] = run_retrieval(bench, indexes.embedder(), settings,
+                                                             indexes.root / f"retrieval-{bench.name}",
+                                                             cache_dir=cache, progress=progress)
         if "ood" in benchmarks:
             questions = spread(load_ood_questions(benchmarks_root), limit)
             result.ood = ask_ood(indexes.seeds(seeds_dir), questions, "extractive", progress=progress)

@@ -16,7 +16,24 @@ import zipfile
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
+# Bigger files are refused before they are read: far past any meeting record, and a
+# file this size would take hours to embed. A .docx is a zip, so its unpacked size counts.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 4 * MAX_FILE_BYTES
 
+
+class EmptyDocumentError(LoadError):
+    """The file holds no text at all (empty, blanks, or only markup); not damage."""
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 1024:.1f} KB"
+
+
+def check_size(path: Path, size: int) -> None:
+    """Refuse a file over MAX_FILE_BYTES before reading it."""
+    if size > MAX_FILE_BYTES:
+        raise LoadError(f"{path.name} is {_mb(size)}; Prachum reads files up to {_mb(MAX_FILE_BYTES)}; split it into parts")
 
 
 # --- Thai repair ---------------------------------------------------------------
@@ -97,6 +114,23 @@ _THAI_CHAR = re.compile("[\u0e01-\u0e5b]")
 _MARK_AFTER_NON_THAI = re.compile(f"(?:^|[^\u0e01-\u0e5b])[{_THAI_MARKS}]", re.MULTILINE)
 
 
+_UTF16_TEXT = re.compile("[\t\n\r\x20-\x7e\u00a0-\u00ff\u0e01-\u0e5b\u2010-\u203a\ufeff]")
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark (Windows "Unicode" without BOM), if it reads as text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if len(_UTF16_TEXT.findall(text)) >= 0.95 * len(text) and _looks_like_text(text):
+            return text
+    return None
+
+
 def _looks_thai(text: str) -> bool:
     """Whether a cp874 decoding reads as Thai rather than as mis-decoded Latin-1.
 
@@ -130,7 +164,13 @@ def decode_bytes(data: bytes, name: str = "file") -> str:
     else:
         if _looks_like_text(text):
             return text
+        utf16 = _bomless_utf16(data)  # ASCII and Thai in UTF-16 are also valid UTF-8 (with NULs)
+        if utf16 is not None:
+            return utf16
         raise LoadError(f"{name} looks like a binary file, not text; convert it to .txt, .pdf or .docx first")
+    utf16 = _bomless_utf16(data)
+    if utf16 is not None:
+        return utf16
     try:
         text = data.decode("cp874")  # a superset of TIS-620
     except UnicodeDecodeError:
@@ -145,6 +185,8 @@ def decode_bytes(data: bytes, name: str = "file") -> str:
         text = str(best)
         if _looks_like_text(text):
             return text
+    if not _looks_like_text(data.decode("latin-1")):  # control bytes no text encoding uses
+        raise LoadError(f"{name} looks like a binary file, not text; convert it to .txt, .pdf or .docx first")
     raise LoadError(f"cannot tell the text encoding of {name}; re-save it as UTF-8")
 
 
@@ -172,7 +214,7 @@ def _load_html(path: Path) -> str:
 
     data = path.read_bytes()
     if not data.strip():
-        raise LoadError(f"{path.name} is empty")
+        raise EmptyDocumentError(f"{path.name} is empty")
     declared = EncodingDetector.find_declared_encoding(data, is_html=True)
     markup: str | bytes = data if declared or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else decode_bytes(data, path.name)
     soup = BeautifulSoup(markup, "lxml")
@@ -215,7 +257,10 @@ def _load_html(path: Path) -> str:
                 else:
                     walk(child)
 
-    walk(root)
+    try:
+        walk(root)
+    except RecursionError:
+        raise LoadError(f"{path.name} nests its HTML tags too deeply to read; save the page again from a browser") from None
     flush()
     paragraphs = blocks
     if title and root.find("h1") is None and (not paragraphs or paragraphs[0] != title):
@@ -228,20 +273,19 @@ def _load_pdf(path: Path) -> str:
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(path)  # tries the empty password itself: AES needs 'cryptography' here already
         if reader.is_encrypted:
-            try:
-                unlocked = reader.decrypt("")
-            except DependencyError as exc:
-                raise LoadError(
-                    f"{path.name} is an encrypted PDF that needs the 'cryptography' package to open; "
-                    "install it (pip install cryptography) or save an unprotected copy"
-                ) from exc
+            unlocked = reader.decrypt("")
             if unlocked == PasswordType.NOT_DECRYPTED:
                 raise LoadError(f"{path.name} is password-protected; save a copy without the password and add that")
         pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
+    except DependencyError as exc:
+        raise LoadError(
+            f"{path.name} is an AES-encrypted PDF and opening it needs the 'cryptography' package; "
+            "install it (pip install cryptography) or save an unprotected copy and add that"
+        ) from exc
     except FileNotDecryptedError as exc:
         raise LoadError(f"{path.name} is password-protected; save a copy without the password and add that") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, IndexError, AssertionError, RecursionError) as exc:
@@ -295,6 +339,11 @@ def _load_docx(path: Path) -> str:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNZIPPED_BYTES:
+            raise LoadError(f"{path.name} unpacks to {_mb(unpacked)} (a zip bomb?); Prachum reads .docx files "
+                            f"up to {_mb(MAX_UNZIPPED_BYTES)} unpacked")
         document = docx.Document(str(path))
         # paragraphs and tables in the order they appear in the body
         blocks = _docx_blocks(document.iter_inner_content(), set())
@@ -326,17 +375,24 @@ def load_text(path: Path) -> str:
     if suffix not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise LoadError(f"{path.name}: unsupported file type '{suffix or '(none)'}'; Prachum reads {kinds}")
-    if not path.is_file():
+    if not path.exists():
         raise LoadError(f"{path}: file not found")
-    if path.stat().st_size == 0:
-        raise LoadError(f"{path.name} is empty")
+    if not path.is_file():
+        raise LoadError(f"{path.name} is not a regular file (a folder, pipe or device?)")
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyDocumentError(f"{path.name} is empty")
+    check_size(path, size)
     try:
         text = _tidy(_LOADERS[suffix](path))
     except PermissionError as exc:
         raise LoadError(f"{path.name}: no permission to read it") from exc
+    except MemoryError:
+        raise LoadError(f"{path.name} is too large to read into memory") from None
     if not _VISIBLE.search(text):
-        raise LoadError(f"{path.name} contains no text")
+        raise EmptyDocumentError(f"{path.name} contains no text (only blanks or markup)")
     return text
 
 
-__all__ = ["SUPPORTED_SUFFIXES", "LoadError", "load_text", "decode_bytes", "repair_thai"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "EmptyDocumentError", "LoadError", "load_text",
+           "decode_bytes", "repair_thai"]

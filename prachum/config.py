@@ -49,6 +49,9 @@ class Settings:
     # above this the records clearly answer: an LLM that declines is overruled by the extractive answer
     strong_score: float = 0.86
     # answering
+    # longer questions are refused with a message: a 9,400-character question held the one LLM
+    # lock for 3 minutes; a real question, even a detailed one, is a few hundred characters
+    max_question_chars: int = 500
     llm: str = "local"
     # the local GGUF: "qwen2.5-coder-1.5b-instruct" (built offline from PyPI wheels) or a .gguf path
     llm_model: str = "qwen2.5-coder-1.5b-instruct"
@@ -76,6 +79,8 @@ class Settings:
             raise SettingsError(f"candidates must be between 1 and 1000, got {self.candidates}")
         if self.bm25_k1 < 0 or not 0.0 <= self.bm25_b <= 1.0:
             raise SettingsError(f"bm25_k1 must be >= 0 and bm25_b between 0 and 1, got {self.bm25_k1}, {self.bm25_b}")
+        if not 20 <= self.max_question_chars <= 20_000:
+            raise SettingsError(f"max_question_chars must be between 20 and 20000, got {self.max_question_chars}")
         if self.context_tokens < 64:
             raise SettingsError(f"context_tokens must be at least 64, got {self.context_tokens}")
 

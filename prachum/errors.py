@@ -34,6 +34,10 @@ class SidecarError(PrachumError, ValueError):
     """``sources.toml`` cannot be used; the message says which file and why."""
 
 
+class QuestionError(PrachumError, ValueError):
+    """The question or its filters cannot be searched (empty, no words, too long, an impossible period)."""
+
+
 class LlmError(PrachumError, RuntimeError):
     """The model could not answer this request; the message says why and what to change."""
 

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from prachum.errors import QuestionError
+
 
 class Filterable(Protocol):
     """What a filter needs to know about a chunk (the lexical index keeps exactly this)."""
@@ -32,6 +34,11 @@ class Filters:
     until: date | None = None
     sources: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since > self.until:
+            raise QuestionError(f"the period is empty: since {self.since.isoformat()} is after until "
+                                f"{self.until.isoformat()}")
 
     @property
     def empty(self) -> bool:

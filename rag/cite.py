@@ -11,7 +11,6 @@ order of first use, so the answer's [1] is always the first entry of the list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np

@@ -25,7 +25,7 @@ from rag.answer import extractive_answer, select_context
 from rag.cite import attach_citations
 from rag.evidence import Sentence, SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
-from rag.gate import evidence_strength, is_strong, missing_specifics, should_answer
+from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, should_answer
 from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
 from rag.retriever import HybridSearch, Retrieval
 
@@ -79,6 +79,7 @@ class Prachum:
         Yields :class:`Retrieved` as soon as the evidence is known (the UI shows it
         at once), then :class:`Token` pieces, then one :class:`Done` with the answer.
         """
+        check_question(question, self.settings.max_question_chars)
         run = _Run(question, answerer or self.settings.llm, time.perf_counter())
         chat = self.chat_model(run.answerer)
         retrieval = self.retrieve(run, history, filters, k or self.settings.k, chat)
@@ -109,7 +110,7 @@ class Prachum:
     def gate(self, run: "_Run", retrieval: Retrieval) -> bool:
         """Answer only when the evidence is strong enough and holds what the question names."""
         assert run.strength is not None
-        return should_answer(run.strength, self.settings.min_score) and not missing_specifics(
+        return should_answer(run.strength, self.settings.min_score, self.settings.strong_score) and not missing_specifics(
             run.standalone, retrieval.passages)
 
     def compose(self, run: "_Run", chat: BaseChatModel, passages: Sequence[Passage],

@@ -19,7 +19,7 @@ import numpy as np
 
 from prachum.thai.sentences import split_sentences
 from prachum.thai.dates import find_dates
-from prachum.thai.text import search_form, word_tokens
+from prachum.thai.text import search_form
 from prachum.index.bm25 import coverage, query_terms
 from prachum.models import SupportsEmbedding
 from prachum.types import Passage

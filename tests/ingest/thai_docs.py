@@ -141,3 +141,52 @@ def make_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None =
         document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+def make_latin_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF in Helvetica: no Thai font needed, for tests about the container, not the script."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    y = 800
+    for line in lines:
+        pdf.drawString(40, y, line)
+        y -= 22
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+# A real AES-256 (R6) PDF with an empty user password and the text below, made once with
+# pypdf + cryptography: `PdfWriter.encrypt("", "owner", algorithm="AES-256")`, stored so the test
+# reads exactly the file that once stopped a whole ingest run.
+AES256_PDF_TEXT = "SOCA meeting minutes AES256 secret"
+AES256_PDF_B64 = (
+    "JVBERi0xLjMKJeLjz9MKMSAwIG9iago8PAovUHJvZHVjZXIgPDExOTJlMmEwZTE5ZTRhOGYzZmI1YTg3ZTFhNjI2NmJiNzQ3Njgx"
+    "MWM0N2FjZjJiZWM0YzAyN2IwNWQwZDFjNDU+Cj4+CmVuZG9iagoyIDAgb2JqCjw8Ci9UeXBlIC9QYWdlcwovQ291bnQgMQovS2lk"
+    "cyBbIDQgMCBSIF0KPj4KZW5kb2JqCjMgMCBvYmoKPDwKL1R5cGUgL0NhdGFsb2cKL1BhZ2VzIDIgMCBSCj4+CmVuZG9iago0IDAg"
+    "b2JqCjw8Ci9UeXBlIC9QYWdlCi9SZXNvdXJjZXMgPDwKL0ZvbnQgPDwKL0YxIDUgMCBSCj4+Cj4+Ci9NZWRpYUJveCBbIDAuMCAw"
+    "LjAgMjAwIDEwMCBdCi9QYXJlbnQgMiAwIFIKL0NvbnRlbnRzIDYgMCBSCj4+CmVuZG9iago1IDAgb2JqCjw8Ci9UeXBlIC9Gb250"
+    "Ci9TdWJ0eXBlIC9UeXBlMQovQmFzZUZvbnQgL0hlbHZldGljYQo+PgplbmRvYmoKNiAwIG9iago8PAovTGVuZ3RoIDk2Cj4+CnN0"
+    "cmVhbQp4BejXc5dr98+BYU1ZmUpUcL7BwX/puKHKGQosaQsiMXElfiTGbqz52JU/gf5ZcGOtZZPBKDcd4FWX2eJ6mh+rXDfP9jOh"
+    "+T+Uqs0AC0DISYg0wHkoNXwFXAiuY5Y/BNIKZW5kc3RyZWFtCmVuZG9iago3IDAgb2JqCjw8Ci9WIDUKL1IgNgovTGVuZ3RoIDI1"
+    "NgovUCA0Mjk0OTY3MjkyCi9GaWx0ZXIgL1N0YW5kYXJkCi9PIDw3ZDhiMzFkYWZiMmFkYTU3NTdmODc0OGViNTkzY2Q1ODJmNTZm"
+    "N2ViOTZiNGQ4N2Q3NTVlM2ZjN2M5NmU0MjQxYTgwNTA0N2M0ZDNlNDgwODIxYjAzZmUyNmI3YTI0NmE+Ci9VIDwwNGViZDQzYjlm"
+    "ODRkY2JkOGZiMGJjYzk2ZWI1ZWUxOTBlZjBjODgzMGJlMDc4MjRhMDQ4OGEzN2IyZmE4ZGRiYTQ3NjlhZTNiOThkNWQxYjk2NmY3"
+    "NDJiNWJkNjQyM2I+Ci9DRiA8PAovU3RkQ0YgPDwKL0F1dGhFdmVudCAvRG9jT3BlbgovQ0ZNIC9BRVNWMwovTGVuZ3RoIDMyCj4+"
+    "Cj4+Ci9TdG1GIC9TdGRDRgovU3RyRiAvU3RkQ0YKL09FIDxjZGM4ZjYzNDM3ZDJlMGQyNTdhYWE3MGE2MjNlYWJlMTYyMGU1OTY5"
+    "ZDY1NTAyM2U1ZDY5NWNiYzUyYmM4ZTY1PgovVUUgPGU2NmQ2ZWUzN2U5OTY0NDExZTAzZmRiNjgwMDc0MDYwYjdjMmIyNzkxMWFl"
+    "MmJhY2UwNWJjZTE5NDFiNjAyYTQ+Ci9QZXJtcyA8NTc2YTE0MzY0ZGNkMzliZDAyMjc5OWU3M2M3NTAxMmE+Cj4+CmVuZG9iagp4"
+    "cmVmCjAgOAowMDAwMDAwMDAwIDY1NTM1IGYgCjAwMDAwMDAwMTUgMDAwMDAgbiAKMDAwMDAwMDExMyAwMDAwMCBuIAowMDAwMDAw"
+    "MTcyIDAwMDAwIG4gCjAwMDAwMDAyMjEgMDAwMDAgbiAKMDAwMDAwMDM1MyAwMDAwMCBuIAowMDAwMDAwNDIzIDAwMDAwIG4gCjAw"
+    "MDAwMDA1NjkgMDAwMDAgbiAKdHJhaWxlcgo8PAovU2l6ZSA4Ci9Sb290IDMgMCBSCi9JbmZvIDEgMCBSCi9JRCBbIDw4OGJkNzk5"
+    "ZjI5NjM3ZTA3YWExMTk3NGM1MWQzYzk2Mj4gPDg4YmQ3OTlmMjk2MzdlMDdhYTExOTc0YzUxZDNjOTYyPiBdCi9FbmNyeXB0IDcg"
+    "MCBSCj4+CnN0YXJ0eHJlZgoxMTI0CiUlRU9GCg=="
+)
+
+
+def make_aes256_pdf(path: Path) -> Path:
+    import base64
+
+    path.write_bytes(base64.b64decode(AES256_PDF_B64))
+    return path

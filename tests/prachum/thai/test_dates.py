@@ -14,7 +14,7 @@ from prachum.thai.dates import (
     time_range,
 )
 
-SEEDS = Path(__file__).parents[2] / "seeds"
+SEEDS = Path(__file__).parents[3] / "seeds"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,331 @@
+"""What the CLI and the UI do to Prachum, in one place: open the engine once, ask, change the index.
+
+A :class:`Service` is built from an engine that is already open (the UI, tests) or from
+a factory that opens one on first use (the CLI; ``open_engine`` below is the default
+and the one way the app opens an index). Questions read the index together; an
+ingest, upload or removal waits for them behind a read-write lock and then changes the
+index alone, so a browser upload and many questions can share one process.
+
+The engine's embedder is loaded on first use, so ``prachum sources`` and ``prachum
+remove`` open the index without waiting for the embedding model.
+
+User mistakes in what to ask for (a date that is not a date, a range that ends before
+it starts, a document that is not indexed) raise :class:`FilterError` or
+:class:`UnknownSource`; each front end words them for its users.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import FileResult, IngestReport, ingest_paths
+from prachum.config import Settings
+from prachum.errors import PrachumError
+from prachum.index.store import DocumentRecord
+from prachum.thai.dates import parse_user_date
+from prachum.types import Answer, Done, Event, Filters, display_source
+
+if TYPE_CHECKING:
+    from prachum.models.embedder import Embedder
+    from rag.engine import Prachum
+
+UPLOAD_TYPES = sorted(s for s in SUPPORTED_SUFFIXES if s != ".htm")
+UNSUPPORTED = "unsupported file type {suffix}; supported: {supported}"
+
+EngineFactory = Callable[[Settings], "Prachum"]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a user narrows the search to.
+
+class FilterError(PrachumError, ValueError):
+    """A date filter cannot be used. ``field`` is "since" or "until" for a value that is not a date
+    (``value`` is what was typed), or "range" when since is after until."""
+
+    def __init__(self, message: str, field: str, value: str = "") -> None:
+        super().__init__(message)
+        self.field, self.value = field, value
+
+
+class UnknownSource(PrachumError, ValueError):
+    """A document named by the user is not in the index, or (``ambiguous``) the name fits several."""
+
+    def __init__(self, message: str, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous
+
+
+def make_filters(since: str | None, until: str | None, sources: Iterable[str] = ()) -> Filters:
+    """Filters from what a user typed: dates in ISO (2021-02-08) or Thai ("8 ก.พ. 64", "15 มีนาคม 2564").
+
+    ``sources`` are indexed sources as stored (see :meth:`Service.resolve_sources`).
+    """
+    days = {}
+    for field, value in (("since", since), ("until", until)):
+        try:
+            days[field] = parse_user_date(value)
+        except ValueError:
+            raise FilterError(f"{value!r} is not a date; use 2021-02-08 or 8 ก.พ. 64", field, value or "") from None
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        raise FilterError(f"since {days['since']} is after until {days['until']}, so no record can match",
+                          "range")
+    return Filters(since=days["since"], until=days["until"], sources=tuple(sources))
+
+
+def document_json(d: DocumentRecord) -> dict[str, Any]:
+    """A document as `prachum sources --json` and the /sources endpoint show it."""
+    return {"source": display_source(d.source), "title": d.title, "date": d.date or None,
+            "chunks": d.chunks, "acronyms": d.acronyms}
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening the engine.
+
+class LazyEmbedder:
+    """The real embedder, loaded the first time it is used (loading takes seconds)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._model: Embedder | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> "Embedder":
+        with self._lock:
+            if self._model is None:
+                from prachum.models.embedder import load_embedder
+
+                self._model = load_embedder(self._settings)
+        return self._model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.load(), name)
+
+
+def open_engine(settings: Settings) -> "Prachum":
+    """The engine over the index in ``settings``, with the real embedder loaded on first use."""
+    from rag.engine import Prachum
+
+    return Prachum.open(settings, LazyEmbedder(settings))
+
+
+class ReadWriteLock:
+    """Questions read the index together; an upload or removal waits for them and then runs alone.
+
+    Writers are preferred once waiting, so a stream of questions cannot starve an upload.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._writers_waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name that stays inside the upload folder (Thai letters kept)."""
+    base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
+    base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base)
+    return base or "document"
+
+
+# ---------------------------------------------------------------------------------------------
+# The service.
+
+class Service:
+    """One engine, opened once, and everything the front ends do with it, safe from many threads.
+
+    ``Service(engine)`` uses an engine that is already open; ``Service(settings=s)`` opens
+    one with ``opener(s)`` (default :func:`open_engine`) the first time it is needed, so
+    tests hand in an engine or a factory instead of patching anything.
+    Uploaded files are copied into ``data_dir/uploads`` so the index never points at a
+    browser's temporary files; re-uploading a file of the same name replaces that document.
+    """
+
+    def __init__(self, engine: "Prachum | None" = None, *, settings: Settings | None = None,
+                 opener: EngineFactory | None = None, upload_dir: Path | None = None) -> None:
+        if engine is None and settings is None:
+            raise TypeError("Service needs an engine or the settings to open one")
+        self._engine = engine
+        self.settings: Settings = engine.settings if engine is not None else settings  # type: ignore[assignment]
+        self._open = opener or open_engine
+        self._opening = threading.Lock()
+        self.lock = ReadWriteLock()
+        self.upload_dir = Path(upload_dir or self.settings.data_dir / "uploads")
+
+    @property
+    def engine(self) -> "Prachum":
+        if self._engine is None:
+            with self._opening:
+                if self._engine is None:
+                    self._engine = self._open(self.settings)
+        return self._engine
+
+    # ---- models --------------------------------------------------------------------------
+    def answerer_ready(self, answerer: str) -> bool:
+        """False only for a local LLM that is neither loaded nor set up (setting it up downloads 1.1 GB)."""
+        if answerer != "local" or answerer in self.engine.chat_models:
+            return True
+        from prachum.models.llm_setup import is_llm_model_ready
+
+        return is_llm_model_ready(self.settings)
+
+    def load_models(self, answerer: str | None = None) -> None:
+        """Load (setting up if needed) what the first question would wait for: the embedder and the LLM."""
+        if isinstance(self.engine.embedder, LazyEmbedder):
+            self.engine.embedder.load()
+        self.engine.chat_model(answerer or self.settings.llm)
+
+    # ---- questions -----------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.engine.store.count() == 0
+
+    def stream(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters = Filters(),
+               answerer: str | None = None, k: int | None = None) -> Iterator[Event]:
+        """The engine's events; the index is read-locked only until retrieval is done."""
+        events = self.engine.stream(question, list(history), filters, answerer, k)
+        with self.lock.reading():
+            first = next(events)  # rewrite + retrieval + gate: everything that reads the index
+        yield first
+        yield from events
+
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters = Filters(),
+            answerer: str | None = None, k: int | None = None) -> Answer:
+        for event in self.stream(question, history, filters, answerer, k):
+            if isinstance(event, Done):
+                return event.answer
+        raise RuntimeError("the answer stream ended without an answer")
+
+    # ---- documents -----------------------------------------------------------------------
+    def documents(self, newest_first: bool = False) -> list[DocumentRecord]:
+        """The indexed documents, by source (or newest meeting first)."""
+        with self.lock.reading():
+            docs = self.engine.store.documents()
+        if newest_first:
+            return sorted(docs, key=lambda d: (d.date or "0000", d.title), reverse=True)
+        return docs
+
+    def resolve_sources(self, names: Sequence[str]) -> tuple[str, ...]:
+        """Indexed sources for names given as stored, as displayed, as a path or as a bare file name."""
+        docs = [d.source for d in self.documents()]
+        out = []
+        for name in names:
+            matches = [s for s in docs if name in (s, display_source(s))]
+            if not matches:
+                matches = [s for s in docs if Path(s).name == name]
+            if not matches:
+                resolved = str(Path(name).resolve())
+                matches = [s for s in docs if s == resolved]
+            if not matches:
+                raise UnknownSource(f"{name!r} is not in the index")
+            if len(matches) > 1:
+                raise UnknownSource(f"{name!r} matches several documents; give its full path", ambiguous=True)
+            out.append(matches[0])
+        return tuple(dict.fromkeys(out))
+
+    def with_sources(self, filters: Filters, names: Sequence[str]) -> Filters:
+        """``filters`` narrowed to the named documents (none named: all documents)."""
+        return dataclasses.replace(filters, sources=self.resolve_sources(names)) if names else filters
+
+    def ingest(self, paths: Iterable[Path], prune: bool = False, progress: bool = True) -> IngestReport:
+        """Add or update files and folders; with ``prune``, forget documents whose files are gone."""
+        engine = self.engine
+        with self.lock.writing():
+            return ingest_paths(list(paths), self.settings, engine.store, engine.embedder, prune=prune,
+                                progress=progress)
+
+    def add_files(self, files: Sequence[Path], on_file: Callable[[int, int, str], None] | None = None,
+                  unsupported: str = UNSUPPORTED) -> list[FileResult]:
+        """Copy each upload into the upload folder and ingest it; one result per file, in order.
+
+        ``unsupported`` is the reason given for a file of another type ({suffix} and {supported}).
+        """
+        results = []
+        for i, upload in enumerate(files):
+            name = safe_upload_name(Path(upload).name)
+            if on_file:
+                on_file(i, len(files), name)
+            results.append(self._add_one(Path(upload), name, unsupported))
+        return results
+
+    def _add_one(self, upload: Path, name: str, unsupported: str) -> FileResult:
+        target = self.upload_dir / name
+        suffix = target.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            return FileResult(target, "failed", reason=unsupported.format(suffix=suffix or "(none)",
+                                                                          supported=" ".join(UPLOAD_TYPES)))
+        try:
+            data = upload.read_bytes()
+        except OSError as exc:
+            return FileResult(target, "failed", reason=f"cannot read the upload: {exc.strerror}")
+        engine = self.engine
+        with self.lock.writing():
+            self.upload_dir.mkdir(parents=True, exist_ok=True)
+            previous = target.read_bytes() if target.is_file() else None
+            target.write_bytes(data)
+            try:
+                report = ingest_paths([target], self.settings, engine.store, engine.embedder, progress=False)
+                result = report.results[0] if report.results else FileResult(target, "failed",
+                                                                             reason="nothing was read")
+            except Exception:
+                self._restore(target, previous)
+                raise
+            if result.status == "failed":
+                self._restore(target, previous)
+        return result
+
+    @staticmethod
+    def _restore(target: Path, previous: bytes | None) -> None:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
+
+    def remove(self, source: str) -> int:
+        """Remove a document from the index; an uploaded copy is deleted with it. Returns the chunks removed."""
+        engine = self.engine
+        with self.lock.writing():
+            removed = engine.store.remove_document(source)
+            path = Path(source)
+            if removed and path.parent.resolve() == self.upload_dir.resolve():
+                path.unlink(missing_ok=True)
+        return removed
+
+
+__all__ = ["Service", "open_engine", "make_filters", "document_json", "FilterError", "UnknownSource",
+           "ReadWriteLock", "LazyEmbedder", "safe_upload_name", "UPLOAD_TYPES", "UNSUPPORTED", "EngineFactory"]
