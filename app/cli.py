@@ -187,7 +187,7 @@ def remove(ctx: click.Context, source: str) -> None:
     Example:
       prachum remove seeds/002_d332b30e73633e87.txt
     """
-    from app.service import UnknownSource
+    from prachum.errors import UnknownSource
 
     service = service_from(ctx, settings_from(ctx))
     try:
@@ -239,7 +239,8 @@ def with_answer_options(func: Callable) -> Callable:
 
 def date_filters(since: str | None, until: str | None) -> "Filters":
     """The --since/--until dates (ISO or Thai, e.g. 2021-02-08 or "8 ก.พ. 64"), checked before anything loads."""
-    from app.service import FilterError, make_filters
+    from app.service import make_filters
+    from prachum.errors import FilterError
 
     try:
         return make_filters(since, until)
@@ -253,7 +254,7 @@ def date_filters(since: str | None, until: str | None) -> "Filters":
 def ready_service(ctx: click.Context, settings: Settings, answerer: str | None, filters: "Filters",
                   sources_: tuple[str, ...]) -> tuple["Service", "Filters"]:
     """The service with its models loaded, and the filters narrowed to the --source documents."""
-    from app.service import UnknownSource
+    from prachum.errors import UnknownSource
 
     service = service_from(ctx, settings)
     if service.is_empty():

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import FileResult, IngestReport, ingest_paths
 from prachum.config import Settings
-from prachum.errors import PrachumError
+from prachum.errors import FilterError, UnknownSource
 from prachum.index.store import DocumentRecord
 from prachum.thai.dates import parse_user_date
 from prachum.types import Answer, Done, Event, Filters, display_source
@@ -43,23 +43,6 @@ EngineFactory = Callable[[Settings], "Prachum"]
 # ---------------------------------------------------------------------------------------------
 # What a user narrows the search to.
 
-class FilterError(PrachumError, ValueError):
-    """A date filter cannot be used. ``field`` is "since" or "until" for a value that is not a date
-    (``value`` is what was typed), or "range" when since is after until."""
-
-    def __init__(self, message: str, field: str, value: str = "") -> None:
-        super().__init__(message)
-        self.field, self.value = field, value
-
-
-class UnknownSource(PrachumError, ValueError):
-    """A document named by the user is not in the index, or (``ambiguous``) the name fits several."""
-
-    def __init__(self, message: str, ambiguous: bool = False) -> None:
-        super().__init__(message)
-        self.ambiguous = ambiguous
-
-
 def make_filters(since: str | None, until: str | None, sources: Iterable[str] = ()) -> Filters:
     """Filters from what a user typed: dates in ISO (2021-02-08) or Thai ("8 ก.พ. 64", "15 มีนาคม 2564").
 
@@ -71,9 +54,6 @@ def make_filters(since: str | None, until: str | None, sources: Iterable[str] = 
             days[field] = parse_user_date(value)
         except ValueError:
             raise FilterError(f"{value!r} is not a date; use 2021-02-08 or 8 ก.พ. 64", field, value or "") from None
-    if days["since"] and days["until"] and days["since"] > days["until"]:
-        raise FilterError(f"since {days['since']} is after until {days['until']}, so no record can match",
-                          "range")
     return Filters(since=days["since"], until=days["until"], sources=tuple(sources))
 
 

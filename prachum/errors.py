@@ -3,7 +3,7 @@
 Anything a user can cause (a bad setting, an unreadable file, a busy port, a model
 that is not set up) raises a :class:`PrachumError` whose message says what went
 wrong and what to do. The CLI and the UI each turn it into output in one place
-(``app/cli.friendly`` and ``app/ui``); anything else is a bug and keeps its
+(``app.cli.PrachumGroup`` and ``app.ui.errors``); anything else is a bug and keeps its
 traceback. The subclasses let callers react to one kind without parsing text, and
 keep the built-in base a caller may already catch (``ValueError`` for bad values).
 """
@@ -35,7 +35,31 @@ class SidecarError(PrachumError, ValueError):
 
 
 class QuestionError(PrachumError, ValueError):
-    """The question or its filters cannot be searched (empty, no words, too long, an impossible period)."""
+    """The question or its filters cannot be searched (empty, no words, too long, an impossible period).
+
+    ``kind`` ("empty", "no_words", "too_long") and ``values`` let a front end say it in its own language.
+    """
+
+    def __init__(self, message: str, kind: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.kind, self.values = kind, values
+
+
+class FilterError(QuestionError):
+    """A date filter cannot be used. ``field`` is "since" or "until" for a value that is not a date
+    (``value`` is what was typed), or "range" when since is after until."""
+
+    def __init__(self, message: str, field: str, value: str = "") -> None:
+        super().__init__(message)
+        self.field, self.value = field, value
+
+
+class UnknownSource(QuestionError):
+    """A document named by the user is not in the index, or (``ambiguous``) the name fits several."""
+
+    def __init__(self, message: str, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 class LlmError(PrachumError, RuntimeError):

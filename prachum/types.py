@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from prachum.errors import QuestionError
+from prachum.errors import FilterError
 
 
 class Filterable(Protocol):
@@ -37,8 +37,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
-            raise QuestionError(f"the period is empty: since {self.since.isoformat()} is after until "
-                                f"{self.until.isoformat()}")
+            raise FilterError(f"since {self.since} is after until {self.until}, so no record can match", "range")
 
     @property
     def empty(self) -> bool:

@@ -39,12 +39,13 @@ def check_question(question: str, max_chars: int) -> None:
     not an answer. The cap keeps one pasted document from holding the LLM for minutes.
     """
     if not search_form(question):
-        raise QuestionError("the question is empty: type what you want to know about the meetings")
+        raise QuestionError("the question is empty: type what you want to know about the meetings", "empty")
     if not word_tokens(question):
-        raise QuestionError("the question has no words to search for (only symbols, emoji or punctuation)")
+        raise QuestionError("the question has no words to search for (only symbols, emoji or punctuation)", "no_words")
     if len(question) > max_chars:
         raise QuestionError(f"the question is {len(question):,} characters long; the limit is {max_chars:,} "
-                            "(setting max_question_chars). Ask about one thing at a time.")
+                            "(setting max_question_chars). Ask about one thing at a time.", "too_long",
+                            length=f"{len(question):,}", limit=f"{max_chars:,}")
 
 
 def evidence_strength(question: str, passages: Sequence[Passage], idf: Callable[[str], float]) -> EvidenceStrength:

@@ -11,9 +11,9 @@ from typing import Iterable, Iterator
 
 import gradio as gr
 
-from app.service import FilterError, UnknownSource, make_filters
+from app.service import make_filters
 from app.ui.i18n import t
-from prachum.errors import PrachumError
+from prachum.errors import FilterError, PrachumError, QuestionError, UnknownSource
 from prachum.types import Filters
 
 
@@ -21,6 +21,8 @@ def ui_message(exc: PrachumError, lang: str) -> str:
     """What the UI says about ``exc``."""
     if isinstance(exc, FilterError):
         return t(lang, "bad_range") if exc.field == "range" else t(lang, "bad_date", value=exc.value)
+    if isinstance(exc, QuestionError) and exc.kind:
+        return t(lang, f"question_{exc.kind}", **exc.values)
     if isinstance(exc, UnknownSource):  # only the API names documents by hand
         return f"{exc}; the /sources endpoint lists the documents"
     return str(exc)

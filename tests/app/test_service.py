@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.service import (FilterError, LazyEmbedder, ReadWriteLock, Service, UnknownSource, document_json,
-                         make_filters, open_engine, safe_upload_name)
+from app.service import (LazyEmbedder, ReadWriteLock, Service, document_json, make_filters, open_engine,
+                         safe_upload_name)
+from prachum.errors import FilterError, UnknownSource
 from prachum.types import Filters, Retrieved
 from rag.engine import Prachum
 from tests.app.conftest import SOCA_Q, THAI_MINUTES, build_seed_engine, seed_settings, slow_fake_chat

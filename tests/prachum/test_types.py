@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from prachum import errors
-from prachum.errors import PrachumError, QuestionError
+from prachum.errors import FilterError, PrachumError, QuestionError
 from prachum.types import Answer, Citation, Filters, Passage, display_source
 
 
 def test_a_period_that_ends_before_it_starts_is_an_error_not_an_empty_answer():
-    with pytest.raises(QuestionError, match="since 2021-12-31 is after until 2021-01-01"):
+    with pytest.raises(FilterError, match="since 2021-12-31 is after until 2021-01-01, so no record can match") as err:
         Filters(since=date(2021, 12, 31), until=date(2021, 1, 1))
+    assert err.value.field == "range" and isinstance(err.value, QuestionError)
     assert Filters(since=date(2021, 2, 8), until=date(2021, 2, 8)).since == date(2021, 2, 8)
 
 

@@ -108,3 +108,24 @@ def test_a_user_error_from_the_engine_is_its_message(seed_engine):
     final = list(chat_turn(Failing(seed_engine), SOCA_Q, [], "en", "openai", 5))[-1]
     assert final.state[-1].status == "error"
     assert "check openai_api_key" in final.messages[-1]["content"]
+
+
+@pytest.mark.parametrize("question, thai, english", [
+    ("🤔🔥💯🇹🇭", "ไม่มีคำให้ค้นหา", "no words to search for"),
+    ("?!.,;:()", "ไม่มีคำให้ค้นหา", "no words to search for"),
+    ("ใครเป็นผู้แทน " * 100, "เกินกำหนด 500 ตัวอักษร", "the limit is 500"),
+])
+def test_a_question_without_words_or_too_long_is_a_message_in_the_ui_language(seed_engine, question, thai, english):
+    for lang, expected in (("th", thai), ("en", english)):
+        final = list(chat_turn(Service(seed_engine), question, [], lang, "extractive", 5))[-1]
+        assert final.state[-1].status == "error" and final.state[-1].citations == []
+        assert expected in final.messages[-1]["content"]
+
+
+def test_the_api_gives_the_same_messages(seed_engine):
+    from app.ui.api import api_ask
+
+    for question, expected in (("🤔🔥💯🇹🇭", "no words to search for"), ("   ", "empty"),
+                               ("ก" * 600, "the limit is 500")):
+        with pytest.raises(gr.Error, match=expected):
+            api_ask(Service(seed_engine), question)
