@@ -59,6 +59,10 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}"
 
 
+def _chars(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
 # --- tables ------------------------------------------------------------------------------------
 def _width(text: str) -> int:
     """Columns a string takes on a terminal: Thai combining marks take none."""
@@ -90,8 +94,12 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 SEED_HEADERS = ("answerer", "fact recall %", "all facts %", "token F1 %", "citation prec. %",
-                "refusal P %", "refusal R %", "passed", "retrieval p50 ms", "first token p50 ms",
-                "total p50 ms", "total p95 ms")
+                "refusal P %", "refusal R %", "fact first %", "median chars", "lang match %", "date form %",
+                "passed", "retrieval p50 ms", "first token p50 ms", "total p50 ms", "total p95 ms")
+# One row per question kind or language: what an answer says and how it says it (issue #9).
+GROUP_HEADERS = ("questions", "answerable", "fact recall %", "all facts %", "citation prec. %", "median chars",
+                 "fact first %", "lang match %", "date form %", "dated", "refusal P %", "refusal R %")
+FOLLOWUP_HEADERS = ("answerer", "pairs", "fact recall %", "all facts %", "lang match %", "refused", "passed")
 RETRIEVAL_HEADERS = ("benchmark", "questions", "contexts", "method", "R@1 %", "R@5 %", "R@10 %", "MRR@10 %",
                      "index s")
 ANSWER_HEADERS = ("benchmark", "answerer", "questions", "exact match %", "contains gold %", "token F1 %",
@@ -105,9 +113,42 @@ def seed_rows(seeds: Mapping[str, Any]) -> list[list[str]]:
         lat = m["latency_ms"]
         rows.append([answerer, _pct(m["fact_recall"]), _pct(m["all_facts_accuracy"]), _pct(m["token_f1"]),
                      _pct(m["citation_precision"]), _pct(m["refusal_precision"]), _pct(m["refusal_recall"]),
+                     _pct(m.get("fact_first_rate")), _chars(m.get("answer_length_median")),
+                     _pct(m.get("language_match_rate")), _pct(m.get("date_form_rate")),
                      f"{m['passed']}/{m['n']}", _ms(lat["retrieval"]["p50"]), _ms(lat["first_token"]["p50"]),
                      _ms(lat["total"]["p50"]), _ms(lat["total"]["p95"])])
     return rows
+
+
+def group_rows(groups: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+    """Rows of a by-kind or by-language breakdown (`evals.seeds.form_summary` per group)."""
+    return [[name, str(g["n"]), str(g["answerable"]), _pct(g["fact_recall"]), _pct(g["all_facts_accuracy"]),
+             _pct(g["citation_precision"]), _chars(g["answer_length_median"]), _pct(g["fact_first_rate"]),
+             _pct(g["language_match_rate"]), _pct(g["date_form_rate"]), str(g["dated_answers"]),
+             _pct(g["refusal_precision"]), _pct(g["refusal_recall"])] for name, g in groups.items()]
+
+
+def followup_rows(seeds: Mapping[str, Any]) -> list[list[str]]:
+    rows = []
+    for answerer, m in ((seeds.get("metrics") or {}).get("followups") or {}).items():
+        rows.append([answerer, str(m["n"]), _pct(m["fact_recall"]), _pct(m["all_facts_accuracy"]),
+                     _pct(m["language_match_rate"]), str(m["refused"]), f"{m['passed']}/{m['n']}"])
+        for lang, g in m.get("by_lang", {}).items():
+            rows.append([f"  {lang}", str(g["n"]), _pct(g["fact_recall"]), _pct(g["all_facts_accuracy"]),
+                         _pct(g["language_match_rate"]), str(g["refused"]), f"{g['passed']}/{g['n']}"])
+    return rows
+
+
+def language_lines(seeds: Mapping[str, Any]) -> list[str]:
+    """One line per answerer and language: the measures the issue sets targets for."""
+    lines = []
+    for answerer in seeds["answerers"]:
+        for lang, g in (seeds["metrics"][answerer].get("by_lang") or {}).items():
+            lines.append(f"  {answerer}, {lang} questions ({g['n']}): fact recall {_pct(g['fact_recall'])}%, "
+                         f"fact first {_pct(g['fact_first_rate'])}%, answered in {lang} "
+                         f"{_pct(g['language_match_rate'])}%, median {_chars(g['answer_length_median'])} chars, "
+                         f"dates in the reader's form {_pct(g['date_form_rate'])}% of {g['dated_answers']}")
+    return lines
 
 
 def seed_retrieval_line(seeds: Mapping[str, Any]) -> str:
@@ -164,12 +205,21 @@ def render_table(payload: Mapping[str, Any]) -> str:
         parts += ["", seed_heading(seeds), seed_retrieval_line(seeds)]
         if seeds["answerers"]:
             parts.append(text_table(SEED_HEADERS, seed_rows(seeds)))
+            lines = language_lines(seeds)
+            if lines:
+                parts += ["by language:", *lines]
+        if followup_rows(seeds):
+            parts += [f"Follow-ups: {len(seeds['followups']) // max(1, len(seeds['answerers']))} pairs "
+                      "(the second answer scored)", text_table(FOLLOWUP_HEADERS, followup_rows(seeds))]
         for answerer in seeds["answerers"]:
             failed = [i["id"] for i in seeds["items"] if not i["answers"][answerer]["passed"]]
             if failed:
                 more = f" … (+{len(failed) - FAILED_IDS_SHOWN}, see the Markdown report)" \
                     if len(failed) > FAILED_IDS_SHOWN else ""
                 parts.append(f"failed ({answerer}): {' '.join(failed[:FAILED_IDS_SHOWN])}{more}")
+            failed = [i["id"] for i in seeds.get("followups") or () if i["answerer"] == answerer and not i["passed"]]
+            if failed:
+                parts.append(f"failed follow-ups ({answerer}): {' '.join(failed)}")
     if payload.get("retrieval"):
         parts += ["", "Retrieval benchmarks (own context among all unique contexts)",
                   text_table(RETRIEVAL_HEADERS, retrieval_rows(payload["retrieval"]))]
@@ -225,6 +275,39 @@ def seed_failure_md(item: Mapping[str, Any], answerer: str) -> list[str]:
     ]
 
 
+def followup_failure_md(item: Mapping[str, Any]) -> list[str]:
+    facts = "; ".join(" / ".join(forms[:3]) for forms in item["expected_facts"])
+    verdict = "refused" if item["refused"] else f"missing: {'; '.join(item['missing_facts']) or '(none)'}"
+    cited = ", ".join(f"[{c['n']}] {c['source']}" for c in item["citations"]) or "(none)"
+    return [
+        f"#### {item['id']} ({item['lang']}): {verdict}",
+        f"- **question:** {_quote(item['question'])}",
+        f"- **first answer:** {'(refused) ' if item['first_refused'] else ''}{_quote(item['first_answer'])}",
+        f"- **follow-up:** {_quote(item['followup'])} · rewritten to: {_quote(item['standalone_question'])}",
+        f"- **expected:** {_quote(f'facts: {facts} · sources: ' + ', '.join(item['expected_sources']))}",
+        f"- **reference:** {_quote(item['reference'])}",
+        f"- **got:** {'(refused) ' if item['refused'] else ''}{_quote(item['answer'])}",
+        f"- **cited:** {cited}",
+        "",
+    ]
+
+
+def seed_form_md(seeds: Mapping[str, Any]) -> list[str]:
+    """The by-kind and by-language tables of every answerer, with what each column measures."""
+    out = ["### Answers by question kind and by language", "",
+           "Median chars: answer length without citation markers, over answers given (not refusals). "
+           "Fact first: the first asked fact is in the first sentence (answerable questions). "
+           "Lang match: the answer is in the question's language (every answer). Date form: every date "
+           "is in the reader's form, "8 กุมภาพันธ์ 2564" or "8 February 2021" (answers with a date; "
+           "dated = how many).", ""]
+    for answerer in seeds["answerers"]:
+        m = seeds["metrics"][answerer]
+        for key, title in (("by_kind", "kind"), ("by_lang", "language")):
+            if m.get(key):
+                out += [f"#### {answerer}, by {title}", "", md_table((title, *GROUP_HEADERS), group_rows(m[key])), ""]
+    return out
+
+
 def bench_failure_md(item: Mapping[str, Any]) -> list[str]:
     rank = item["gold_rank"]
     where = f"gold context `{item['gold_context']}` at rank {rank}" if rank else \
@@ -259,6 +342,7 @@ def render_markdown(payload: Mapping[str, Any]) -> str:
         out += [f"## {seed_heading(seeds)}", "", seed_retrieval_line(seeds) + ".", ""]
         if seeds["answerers"]:
             out += [md_table(SEED_HEADERS, seed_rows(seeds)), ""]
+            out += seed_form_md(seeds)
         misses = [i for i in seeds["items"] if i["hit_5"] is False]
         if misses:
             out += ["### Retrieval misses (no expected record in the top 5)", ""]
@@ -275,6 +359,18 @@ def render_markdown(payload: Mapping[str, Any]) -> str:
                 out += ["None.", ""]
             for item in failed:
                 out += seed_failure_md(item, answerer)
+        if seeds.get("followups"):
+            out += ["## Follow-ups", "",
+                    "Each pair asks a question, then a follow-up that refers back to it, with the first answer "
+                    "as history; the follow-up's answer is scored against its facts.", "",
+                    md_table(FOLLOWUP_HEADERS, followup_rows(seeds)), ""]
+            for answerer in seeds["answerers"]:
+                failed = [i for i in seeds["followups"] if i["answerer"] == answerer and not i["passed"]]
+                out += [f"### Follow-up failures: {answerer} ({len(failed)})", ""]
+                if not failed:
+                    out += ["None.", ""]
+                for item in failed:
+                    out += followup_failure_md(item)
     if payload.get("retrieval"):
         out += ["## Retrieval benchmarks", "",
                 "Each question must retrieve its own context among the benchmark's unique contexts "

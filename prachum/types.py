@@ -107,10 +107,25 @@ class Citation:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One fact of a short answer: its text as shown (dates in the reader's form), what kind of
+    fact it is (person, date, place, number ...) and the citation it stands in."""
+
+    text: str
+    kind: str
+    n: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "kind": self.kind, "n": self.n}
+
+
 @dataclass
 class CitedAnswer:
     text: str
     citations: list[Citation]
+    facts: list[Fact] = field(default_factory=list)
+    refused: bool = False  # the records were searched and do not hold what was asked (a near miss)
 
 
 def display_source(source: str, cwd: Path | None = None) -> str:
@@ -141,15 +156,17 @@ class Answer:
     standalone_question: str = ""
     evidence: EvidenceStrength | None = None
     fallback: bool = False
+    facts: list[Fact] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The `prachum ask --json` contract: other tools rely on these keys."""
+        """The `prachum ask --json` contract: other tools rely on these keys (``facts`` came last)."""
         return {
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
             "citations": [citation_json(c) for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "facts": [f.to_json() for f in self.facts],
         }
 
 
@@ -159,6 +176,7 @@ class Retrieved:
 
     citations: list[Citation]
     refused: bool
+    short: str = ""  # the verified short answer, shown while an LLM still writes its own
 
 
 @dataclass

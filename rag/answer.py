@@ -1,28 +1,33 @@
 """Turning evidence into answer text: the extractive answer, and the LLM's context.
 
-The extractive answerer needs no LLM: it answers with the record's own sentences,
-so it is instant, cannot hallucinate, and is the fallback whenever the LLM is
-missing or declines despite strong evidence.
+The extractive answerer needs no LLM: it answers with the facts the question asks for
+(rag/compose), or, when the question asks for no fact a recogniser knows, with the
+record's own best sentences. It is instant, cannot hallucinate, and is the fallback
+whenever the LLM is missing or declines despite strong evidence.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 from prachum.types import Citation, CitedAnswer, Passage
+from rag.compose import compose
 from rag.evidence import Sentence, asked_kinds
+from rag.question import Asked, analyse
 
 MAX_EXTRACTIVE_SENTENCES = 3
 # Below this share of the best sentence's score, a sentence is not worth adding.
 RELATIVE_FLOOR = 0.35
 
 
-def extractive_answer(question: str, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> CitedAnswer:
-    """The best sentence, plus the best sentences holding whatever kind of fact it lacks (date, person, ...).
-
-    The sentences are the records' own, so each cites exactly where it stands.
-    """
+def extractive_answer(question: str, passages: Sequence[Passage], sentences: Sequence[Sentence],
+                      asked: Asked | None = None) -> CitedAnswer:
+    """The asked facts (rag/compose); failing that, the best sentence plus the best sentences holding
+    whatever kind of fact it lacks (date, person, ...). Either way each part cites where it stands."""
     if not sentences:
         return CitedAnswer("", [])
+    short = compose(question, asked or analyse(question), passages, sentences)
+    if short is not None:
+        return short
     best = sentences[0]
     chosen = [best]
     missing = asked_kinds(question) - best.kinds

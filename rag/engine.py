@@ -19,14 +19,15 @@ from langchain_core.runnables import Runnable
 from prachum.config import Settings
 from prachum.index.store import IndexStore
 from prachum.models import SupportsEmbedding
-from prachum.types import (Answer, Citation, CitedAnswer, Done, Event, EvidenceStrength, Filters, Passage, Retrieved,
-                           Token)
+from prachum.types import (Answer, Citation, CitedAnswer, Done, Event, EvidenceStrength, Fact, Filters, Passage,
+                           Retrieved, Token)
 from rag.answer import extractive_answer, select_context
 from rag.cite import attach_citations
 from rag.evidence import Sentence, SentenceVectors, score_sentences
 from rag.followup import Turn, rewrite
 from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, should_answer
-from rag.prompts import PROMPT, REFUSAL, format_context, is_decline, question_language
+from rag.prompts import PROMPT, REFUSAL, format_context, is_decline
+from rag.question import analyse, question_language
 from rag.retriever import HybridSearch, Retrieval
 
 
@@ -89,11 +90,11 @@ class Prachum:
             return
         sentences = score_sentences(run.standalone, retrieval.passages, self.idf, self.sentence_vectors,
                                     retrieval.query_vector)
-        preview = extractive_answer(run.standalone, retrieval.passages, sentences)
-        yield Retrieved(preview.citations, refused=False)
-        if chat is None:
+        preview = extractive_answer(run.standalone, retrieval.passages, sentences, analyse(run.standalone))
+        yield Retrieved(preview.citations, refused=preview.refused, short=preview.text)
+        if chat is None or preview.refused:  # a near miss needs no LLM: the asked kind of fact is not there
             yield Token(preview.text)
-            yield run.done(preview.text, preview.citations, refused=False)
+            yield run.done(preview.text, preview.citations, refused=preview.refused, facts=preview.facts)
             return
         reply = yield from self.compose(run, chat, retrieval.passages, sentences)
         yield self.settle(run, reply, preview)
@@ -137,12 +138,12 @@ class Prachum:
             # The small model declines too readily: with strong evidence we answer extractively;
             # with evidence that only passed the gate, its refusal is believed.
             if is_strong(run.strength, self.settings.strong_score):
-                return run.done(preview.text, preview.citations, refused=False, fallback=True)
+                return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
             return run.done(REFUSAL[run.lang], [], refused=True)
         cited = attach_citations(text, shown, self.embedder)
         if not cited.citations:
-            return run.done(preview.text, preview.citations, refused=False, fallback=True)
-        return run.done(cited.text, cited.citations, refused=False)
+            return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
+        return run.done(cited.text, cited.citations, refused=False, facts=renumber(preview, cited.citations))
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
             answerer: str | None = None, k: int | None = None) -> Answer:
@@ -176,10 +177,19 @@ class _Run:
     def mark_first_token(self) -> None:
         self.timings["first_token"] = self._ms()
 
-    def done(self, text: str, citations: list[Citation], refused: bool, fallback: bool = False) -> Done:
+    def done(self, text: str, citations: list[Citation], refused: bool, fallback: bool = False,
+             facts: Sequence[Fact] = ()) -> Done:
         total = self._ms()
         self.timings["generate"] = total - self.timings["retrieve"]
         self.timings["total"] = total
         self.timings.setdefault("first_token", total)
         return Done(Answer(self.question, text, refused, citations, self.timings, self.answerer,
-                           self.standalone, self.strength, fallback))
+                           self.standalone, self.strength, fallback, list(facts)))
+
+
+def renumber(short: CitedAnswer, citations: Sequence[Citation]) -> list[Fact]:
+    """The short answer's facts under the citation numbers of another answer of the same evidence
+    (the LLM's); a fact whose passage that answer does not cite is left out."""
+    by_passage = {c.passage.id: c.n for c in citations}
+    numbers = {c.n: by_passage.get(c.passage.id) for c in short.citations}
+    return [Fact(f.text, f.kind, n) for f in short.facts if (n := numbers.get(f.n)) is not None]

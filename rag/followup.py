@@ -31,9 +31,45 @@ def refers_back(question: str, history: Sequence[Turn]) -> bool:
     return bool(history) and bool(REFERS_BACK.search(question))
 
 
+_PERSON_REF = re.compile(r"(?:เขา|เธอ|ท่าน(?!ใด))|\b(?:he|she|him|her|his|hers)\b", re.I)
+_MEETING_REF = re.compile(r"การประชุม(?:นั้น|นี้|ดังกล่าว)|ครั้ง(?:นั้น|นี้)|\b(?:that|this|the same) meeting\b", re.I)
+
+
+def _person(answer: str) -> str | None:
+    """The first person the previous answer named, with honorific, without position."""
+    from rag.slots import recognise
+
+    for span in recognise(answer, ("person",)):
+        value = span.value
+        honorific, name = getattr(value, "honorific", ""), getattr(value, "name", "")
+        if name:
+            return f"{honorific}{name}" if honorific and not honorific.isascii() else f"{honorific} {name}".strip()
+    return None
+
+
+def _meeting(question: str) -> str | None:
+    """The meeting the previous question named: its acronyms and edition."""
+    from rag.question import analyse
+
+    asked = analyse(question)
+    if not asked.acronyms:
+        return None
+    return " ".join(asked.acronyms) + (f" ครั้งที่ {asked.edition}" if asked.edition else "")
+
+
 def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
-    """Without an LLM: search with the previous question's words as context."""
-    return f"{history[-1][0]} {question}"
+    """Without an LLM: a pronoun becomes the person the last answer named, "that meeting" the
+    meeting the last question named; otherwise the previous question's words give the context."""
+    previous_question, previous_answer = history[-1]
+    rewritten = question
+    if _PERSON_REF.search(question) and (person := _person(previous_answer)):
+        possessive = re.compile(r"\b(?:his|her)\b", re.I)
+        rewritten = possessive.sub(f"{person}'s", rewritten) if possessive.search(rewritten) else rewritten
+        rewritten = _PERSON_REF.sub(person, rewritten, count=1)
+    if _MEETING_REF.search(rewritten) and (meeting := _meeting(previous_question)):
+        rewritten = _MEETING_REF.sub(lambda m: f"การประชุม {meeting}" if m.group().startswith("การ") or
+                                     m.group().startswith("ครั้ง") else f"the {meeting} meeting", rewritten, count=1)
+    return rewritten if rewritten != question else f"{previous_question} {question}"
 
 
 def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | None) -> str:

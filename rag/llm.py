@@ -31,6 +31,7 @@ from langchain_core.messages import (
 )
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
 
 from prachum.models.fetch import ModelSetupError
 from prachum.config import Settings
@@ -40,7 +41,6 @@ from prachum.config import Settings
 DEFAULT_N_CTX = 4096
 # Host-RAM copies of earlier prompts' KV caches (llama.cpp defaults to 8 GiB).
 PROMPT_CACHE_MIB = 256
-
 
 
 @dataclass
@@ -54,8 +54,6 @@ class _Engine:
     n_ctx: int
 
 
-_ENGINES: dict[tuple[str, int, int], _Engine] = {}
-_ENGINES_LOCK = threading.Lock()
 
 
 def _check_gguf(path: Path) -> None:
@@ -69,45 +67,33 @@ def _check_gguf(path: Path) -> None:
 
 
 def load_engine(path: Path, *, n_threads: int = 2, n_ctx: int = DEFAULT_N_CTX, verbosity: int = 1) -> _Engine:
-    """Load a GGUF once per process (per path, threads and context size) and reuse it."""
+    """Load a GGUF into an embedded llama.cpp server. Each call loads it anew: the chat model that
+    owns the result keeps it (rag.engine.Prachum holds one chat model per answerer)."""
     import xllamacpp  # heavy native module: imported only when a local model is really used
 
     path = Path(path).resolve()
-    key = (str(path), n_threads, n_ctx)
-    with _ENGINES_LOCK:
-        engine = _ENGINES.get(key)
-        if engine is not None:
-            return engine
-        _check_gguf(path)
-        params = xllamacpp.CommonParams()
-        params.model.path = str(path)
-        params.n_ctx = n_ctx
-        params.n_parallel = 1  # one slot: every request meets the previous prompt's KV cache
-        params.cache_prompt = True
-        params.cache_ram_mib = PROMPT_CACHE_MIB
-        params.cpuparams.n_threads = n_threads
-        params.cpuparams_batch.n_threads = n_threads
-        params.verbosity = verbosity
-        # The embedded server also listens on a random loopback port; a random key keeps
-        # other local users out. In-process calls do not need it.
-        params.api_keys = [secrets.token_hex(16)]
-        try:
-            server = xllamacpp.Server(params)
-        except RuntimeError as exc:
-            raise ModelSetupError(
-                f"llama.cpp could not load {path} ({exc}). The file may be corrupt, not a chat "
-                "model this llama.cpp build supports, or too big for the free memory. Run "
-                "`prachum models setup` again, or set llm_model to another .gguf file."
-            ) from None
-        engine = _Engine(server, threading.Lock(), path, n_threads, n_ctx)
-        _ENGINES[key] = engine
-        return engine
-
-
-def unload_engines() -> None:
-    """Drop every loaded model (frees its memory once no chat model still holds it)."""
-    with _ENGINES_LOCK:
-        _ENGINES.clear()
+    _check_gguf(path)
+    params = xllamacpp.CommonParams()
+    params.model.path = str(path)
+    params.n_ctx = n_ctx
+    params.n_parallel = 1  # one slot: every request meets the previous prompt's KV cache
+    params.cache_prompt = True
+    params.cache_ram_mib = PROMPT_CACHE_MIB
+    params.cpuparams.n_threads = n_threads
+    params.cpuparams_batch.n_threads = n_threads
+    params.verbosity = verbosity
+    # The embedded server also listens on a random loopback port; a random key keeps
+    # other local users out. In-process calls do not need it.
+    params.api_keys = [secrets.token_hex(16)]
+    try:
+        server = xllamacpp.Server(params)
+    except RuntimeError as exc:
+        raise ModelSetupError(
+            f"llama.cpp could not load {path} ({exc}). The file may be corrupt, not a chat "
+            "model this llama.cpp build supports, or too big for the free memory. Run "
+            "`prachum models setup` again, or set llm_model to another .gguf file."
+        ) from None
+    return _Engine(server, threading.Lock(), path, n_threads, n_ctx)
 
 
 _ROLES: dict[type, str] = {SystemMessage: "system", HumanMessage: "user", AIMessage: "assistant"}
@@ -186,6 +172,8 @@ class LocalLlamaChat(BaseChatModel):
     seed: int = 0
     cache_prompt: bool = True
     verbosity: int = 1
+    _engine: _Engine | None = PrivateAttr(default=None)
+    _loading: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
     def from_settings(cls, settings: Settings, model_path: Path) -> "LocalLlamaChat":
@@ -201,8 +189,12 @@ class LocalLlamaChat(BaseChatModel):
                 "temperature": self.temperature, "seed": self.seed}
 
     def load(self) -> _Engine:
-        """Load (or fetch from the per-process cache) the model; raises ModelSetupError."""
-        return load_engine(Path(self.model_path), n_threads=self.n_threads, n_ctx=self.n_ctx, verbosity=self.verbosity)
+        """The model, loaded on first use and kept by this chat model; raises ModelSetupError."""
+        with self._loading:
+            if self._engine is None:
+                self._engine = load_engine(Path(self.model_path), n_threads=self.n_threads, n_ctx=self.n_ctx,
+                                           verbosity=self.verbosity)
+            return self._engine
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, **kwargs: Any) -> dict:
         request: dict[str, Any] = {
@@ -325,4 +317,4 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     raise ValueError(f"unknown answerer {settings.llm!r}")
 
 
-__all__ = ["LlmError", "LocalLlamaChat", "load_engine", "make_chat_model", "to_openai_messages", "unload_engines", "DEFAULT_N_CTX"]
+__all__ = ["LlmError", "LocalLlamaChat", "load_engine", "make_chat_model", "to_openai_messages", "DEFAULT_N_CTX"]

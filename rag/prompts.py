@@ -13,6 +13,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from prachum.thai.dates import find_dates, format_thai_date
 from prachum.thai.text import search_form
+from rag.question import question_language  # noqa: F401  (re-exported: the engine and tests read it here)
 
 REFUSAL = {
     "th": "ไม่พบข้อมูลนี้ในบันทึกการประชุม",
@@ -34,24 +35,11 @@ PROMPT = ChatPromptTemplate.from_messages([
     ("human", "Passages:\n{context}\n\nQuestion: {question}\nAnswer:"),
 ])
 
-_THAI = re.compile(r"[\u0e00-\u0e7f]")
-_LATIN = re.compile(r"[A-Za-z]")
-# An English question is mostly Latin letters; Thai questions often contain English acronyms.
-_ENGLISH_WORDS = re.compile(r"\b(who|what|when|where|which|how|did|does|was|were|is|are)\b", re.I)
-
 _DECLINES = re.compile(
     r"NOT_FOUND|ไม่พบ|ไม่มีข้อมูล|ไม่ได้ระบุ|ไม่ได้กล่าวถึง|ไม่สามารถ|not found|do(?:es)? not (?:say|mention|contain|specify|provide)|"
     r"no information|cannot (?:find|answer|determine)|not (?:mentioned|specified|provided)",
     re.I,
 )
-
-
-def question_language(question: str) -> str:
-    thai = len(_THAI.findall(question))
-    latin = len(_LATIN.findall(question))
-    if thai == 0 or (latin > 2 * thai and _ENGLISH_WORDS.search(question)):
-        return "en"
-    return "th"
 
 
 def expand_dates(text: str) -> str:

@@ -114,6 +114,7 @@ class FoundDate:
     start: int
     end: int
     text: str
+    last: date | None = None  # the last day of a range ("21-22 กันยายน 2563"); None for one day
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,8 @@ def _non_overlapping(found: list[_Found]) -> list[_Found]:
 
 def find_dates(text: str) -> list[FoundDate]:
     """Every full date in ``text`` (day, month and year); a range gives its first day."""
-    return [FoundDate(f.first, f.start, f.end, text[f.start:f.end]) for f in _scan(text)]
+    return [FoundDate(f.first, f.start, f.end, text[f.start:f.end], f.last if f.last != f.first else None)
+            for f in _scan(text)]
 
 
 THAI_MONTH_NAMES = ("", "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
@@ -225,6 +227,26 @@ THAI_MONTH_NAMES = ("", "มกราคม", "กุมภาพันธ์", 
 def format_thai_date(day: date) -> str:
     """The unambiguous long Thai form, "8 กุมภาพันธ์ 2564" (Buddhist era, Arabic digits)."""
     return f"{day.day} {THAI_MONTH_NAMES[day.month]} {day.year + BE_OFFSET}"
+
+
+ENGLISH_MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+                       "September", "October", "November", "December")
+
+
+def format_date(first: date, last: date | None = None, lang: str = "th") -> str:
+    """A date or a range in the reader's form: "8 กุมภาพันธ์ 2564", "21-22 September 2020".
+
+    Thai readers get the Buddhist era, English readers the Common Era, whatever form
+    the record used; a range within one month keeps the month once.
+    """
+    months, year = (THAI_MONTH_NAMES, BE_OFFSET) if lang == "th" else (ENGLISH_MONTH_NAMES, 0)
+    if last is None or last == first:
+        return f"{first.day} {months[first.month]} {first.year + year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}-{last.day} {months[first.month]} {first.year + year}"
+    if first.year == last.year:
+        return f"{first.day} {months[first.month]} - {last.day} {months[last.month]} {first.year + year}"
+    return f"{format_date(first, None, lang)} - {format_date(last, None, lang)}"
 
 
 def parse_thai_date(text: str) -> date | None:

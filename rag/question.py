@@ -1,0 +1,135 @@
+"""What a question asks for: its kind, the slots an answer must fill, and the constraints it names.
+
+The small models we can run cannot be trusted to find the fact in a paragraph, so the
+answer is built from recognised spans (rag/slots) of the slot kinds the question asks
+for: a person for "ใคร"/"who", a date for "เมื่อไร"/"when", a number with the asked unit
+for "กี่คน"/"how many people", an expansion for "ย่อมาจาก"/"stand for". A question may
+ask for several ("ใคร ... และจัดขึ้นเมื่อไร"); they are kept in the order asked.
+
+Some slots are *specific*: a budget asks for an amount of money, an exchange rate for
+a rate. When the evidence holds no candidate of that kind the records do not answer,
+however close the passages are; the composer refuses and says what it looked for.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from prachum.thai.dates import time_range
+from prachum.thai.text import search_form
+
+# (kind, pattern, slot) in the order they are tried; the first matching rule of each kind wins.
+_RULES: tuple[tuple[str, str, str], ...] = (
+    ("expand", r"ย่อมาจาก|ชื่อเต็ม|หมายถึงอะไร|\bstands? for\b|\bfull (?:name|form)\b|\babbreviation\b", "expansion"),
+    ("who", r"(?:ใคร|ประเทศใด|หน่วยงานใด)\s*(?:จะ)?เป็นเจ้าภาพ|เจ้าภาพ(?:คือ|ได้แก่)?\s*(?:ใคร|ประเทศใด|หน่วยงานใด)|"
+            r"จัดโดย(?:ใคร|หน่วยงานใด)|\bwho (?:co-?)?(?:host|organi[sz]|chair)", "host"),
+    ("who", r"ประเทศใด|ประเทศไหน|\b(?:which|what) (?:\w+ )?countr(?:y|ies)\b", "country"),
+    ("who", r"หน่วยงานใด|องค์กรใด|กระทรวงใด|กรมใด|มหาวิทยาลัยใด|\bwhich (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
+            r"ministry|ministries|department|body|university|universities)(?:'s)?\b", "organisation"),
+    ("who", r"ใคร|ผู้ใด|บุคคลใด|ท่านใด|\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ ){0,3}(?:secretary|minister|director|"
+            r"officer|official|person|leader|chair(?:person)?|speaker)\b", "person"),
+    ("time", r"กี่โมง|เวลาใด|เวลาเท่าไร|เวลาอะไร|\bwhat time\b|\bat what time\b", "time"),
+    ("when", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันที่ใด|วันอะไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|"
+             r"เดือนไหน|เดือนใด|\bwhen\b|\bwhat date\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
+             r"\bduring which dates\b", "date"),
+    ("where", r"(?<!วัน)ที่ไหน|(?<!วัน)ที่ใด|สถานที่ใด|แห่งใด|ห้องใด|ห้องประชุมใด|\bwhere\b|"
+              r"\bwhich (?:\w+ )?(?:room|venue|city|place|hotel|building|floor)\b", "place"),
+    ("how_many", r"(?<!เ)กี่(?!ยว)|จำนวนเท่าไร|เท่าไร|เท่าไหร่|เท่าใด|\bhow many\b|\bhow much\b|\bnumber of\b", "number"),
+    ("list", r"อะไรบ้าง|ใดบ้าง|ใครบ้าง|ได้แก่อะไร|ประกอบด้วยอะไร|\bwhich\b.*\b(?:are|were)\b|\blist\b|\bwhat are\b",
+     "list"),
+    ("why", r"ทำไม|เพราะเหตุใด|เพราะอะไร|\bwhy\b", ""),
+    ("yes_no", r"หรือไม่|ใช่ไหม|ใช่หรือไม่|หรือเปล่า|ไหม$|^(?:did|does|do|was|were|is|are|has|have|can|will)\b", ""),
+)
+_COMPILED = tuple((kind, re.compile(pattern, re.I), slot) for kind, pattern, slot in _RULES)
+
+# Amounts a question commits to: asked for, they must be found as such, or the answer is not there.
+SPECIFIC_UNITS: dict[str, re.Pattern[str]] = {
+    "money": re.compile(r"งบประมาณ|ค่าใช้จ่าย|เป็นเงิน|กี่บาท|มูลค่า|\bbudget\b|\bcost\b|\bspend\b|\bspent\b|"
+                        r"\bhow much money\b|\bfund(?:ing)? of\b", re.I),
+    "rate": re.compile(r"อัตราแลกเปลี่ยน|อัตราดอกเบี้ย|ร้อยละเท่าไร|กี่เปอร์เซ็นต์|\bexchange rate\b|\binterest rate\b|"
+                       r"\bwhat percent(?:age)?\b", re.I),
+}
+# Units a "how many" question names, so the answer's number is the number of those.
+_UNITS = (
+    ("คน", r"กี่คน|ผู้เข้าร่วม.*(?:กี่|เท่าไร)|\bhow many (?:people|persons|participants|attendees|delegates)\b"),
+    ("ประเทศ", r"กี่ประเทศ|\bhow many (?:\w+ )?(?:countries|member states|states)\b"),
+    ("ครั้ง", r"กี่ครั้ง|\bhow many times\b"),
+    ("โครงการ", r"กี่โครงการ|\bhow many projects\b"),
+    ("หัวข้อ", r"กี่หัวข้อ|\bhow many (?:\w+ )?(?:topics|themes)\b"),
+    ("ฉบับ", r"กี่ฉบับ|\bhow many (?:\w+ )?(?:documents|papers)\b"),
+    ("วัน", r"กี่วัน|\bhow many days\b"),
+)
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9](?:\s?\+\s?3)?\b")
+_EDITION = re.compile(r"ครั้งที่\s*(\d{1,3})|\b(\d{1,3})(?:st|nd|rd|th)\b|\bNo\.\s*(\d{1,3})\b", re.I)
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ENGLISH_WORDS = re.compile(r"\b(who|what|when|where|which|how|did|does|was|were|is|are)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The analysis of one question."""
+
+    kinds: tuple[str, ...]  # who, when, time, where, how_many, expand, list, why, yes_no, what
+    slots: tuple[str, ...]  # slot kinds of rag/slots, in the order asked
+    lang: str  # "th" or "en": the answer is written in it
+    acronyms: tuple[str, ...] = ()  # SOMSWD, SOCA, SOMSWD+3 ...
+    edition: int | None = None  # "ครั้งที่ ๑๖", "16th"
+    period: tuple[date, date] | None = None
+    unit: str | None = None  # the unit a "how many" question counts (Thai form: คน, ประเทศ ...)
+    specific: str | None = None  # "money" or "rate": only an amount of that kind answers
+
+    @property
+    def wants_slots(self) -> bool:
+        return bool(self.slots)
+
+
+def question_language(question: str) -> str:
+    """An English question is mostly Latin letters; Thai questions often hold English acronyms."""
+    thai = len(_THAI.findall(question))
+    latin = len(_LATIN.findall(question))
+    if thai == 0 or (latin > 2 * thai and _ENGLISH_WORDS.search(question)):
+        return "en"
+    return "th"
+
+
+def _positions(question: str) -> list[tuple[int, str, str]]:
+    """(where in the question, kind, slot) of every rule that matches, first match per kind."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for kind, pattern, slot in _COMPILED:
+        match = pattern.search(question)
+        if match and kind not in found:
+            found[kind] = (match.start(), kind, slot)
+    return sorted(found.values())
+
+
+def analyse(question: str) -> Asked:
+    form = search_form(question)
+    hits = _positions(form)
+    kinds = [kind for _, kind, _ in hits]
+    # "เท่าไร" in "วันที่เท่าไร" or "กี่" in "กี่โมง" asks for a date or a time, not a count
+    if ("when" in kinds or "time" in kinds) and "how_many" in kinds and not re.search(
+            r"กี่คน|กี่ประเทศ|กี่ครั้ง|how many", form, re.I):
+        hits = [h for h in hits if h[1] != "how_many"]
+    # a list of people or countries is a list of those, not a free list
+    if "list" in kinds and "who" in kinds:
+        hits = [h for h in hits if h[1] != "list"]
+    slots = tuple(dict.fromkeys(slot for _, _, slot in hits if slot))
+    specific = None
+    if "number" in slots or not slots:  # "งบประมาณจากประเทศใด" asks for a country, not an amount
+        specific = next((name for name, pattern in SPECIFIC_UNITS.items() if pattern.search(form)), None)
+        if specific and "number" not in slots:
+            slots = (*slots, "number")
+    unit = next((name for name, pattern in _UNITS if re.search(pattern, form, re.I)), None)
+    edition = next((int(next(g for g in m.groups() if g)) for m in _EDITION.finditer(form)), None)
+    return Asked(
+        kinds=tuple(kind for _, kind, _ in hits) or ("what",),
+        slots=slots,
+        lang=question_language(question),
+        acronyms=tuple(dict.fromkeys(a.replace(" ", "") for a in _ACRONYM.findall(question))),
+        edition=edition,
+        period=time_range(question),
+        unit=unit,
+        specific=specific,
+    )

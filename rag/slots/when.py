@@ -1,0 +1,54 @@
+"""Dates (via prachum.thai.dates) and clock times ("09.00 น.", "13.30 - 16.30 น.", "9:00 a.m.")."""
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from prachum.thai.dates import find_dates
+from rag.slots.base import DIGITS, SlotSpan, span
+
+_D = "[0-9\u0e50-\u0e59]"
+_CLOCK = (r"(?<![0-9\u0e50-\u0e59.:/])(?P<hN>D{1,2})\s?[.:]\s?(?P<mN>D{2})(?![0-9\u0e50-\u0e59]|\.[0-9])"
+          .replace("D", _D))
+_SUFFIX = r"(?:\s?(?:น\.|นาฬิกา|(?i:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|hrs?\b|hours\b)))"
+_TIME = re.compile(
+    rf"(?P<lead>เวลา\s*|(?i:at\s+))?{_CLOCK.replace('N', '1')}(?P<suf1>{_SUFFIX})?"
+    rf"(?:\s*(?:[-–—]|ถึง|(?i:to|until))\s*(?:เวลา\s*)?{_CLOCK.replace('N', '2')})?(?P<suf2>{_SUFFIX})?"
+)
+
+
+def dates(text: str) -> list[SlotSpan]:
+    """Full dates (day, month, year; Thai or Arabic digits, BE or CE); a range has value (first, last)."""
+    found = []
+    for f in find_dates(text):
+        last = getattr(f, "last", None)
+        value = (f.date, last) if last and last != f.date else f.date
+        found.append(span("date", text, f.start, f.end, value))
+    return found
+
+
+def _clock(hour: str, minute: str, suffix: str | None) -> time | None:
+    h, m = int(hour.translate(DIGITS)), int(minute.translate(DIGITS))
+    if suffix and re.search(r"p\.?\s?m", suffix, re.I) and h < 12:
+        h += 12
+    return time(h, m) if h < 24 and m < 60 else None
+
+
+def times(text: str) -> list[SlotSpan]:
+    """Clock times and ranges; a bare "09.00" counts only after "เวลา"/"at" or before "น."/"a.m."."""
+    found = []
+    for m in _TIME.finditer(text):
+        suffix = m.group("suf2") or m.group("suf1")
+        colon = ":" in text[m.start("h1"):m.end("m1")]
+        if not (m.group("lead") or suffix or colon):
+            continue  # "2.50" is a number, not ten to three
+        first = _clock(m.group("h1"), m.group("m1"), m.group("suf1") or suffix)
+        last = _clock(m.group("h2"), m.group("m2"), suffix) if m.group("h2") else None
+        if first is None or (m.group("h2") and last is None):
+            continue
+        end = m.end()
+        while text[end - 1] == " ":
+            end -= 1
+        value = (first, last) if last else first
+        found.append(span("time", text, m.start("h1"), end, value))
+    return found
