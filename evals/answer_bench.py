@@ -21,17 +21,10 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from evals.benchmarks import BENCHMARKS_DIR, Benchmark, BenchmarkDataError, OODQuestion, Question
-from evals.metrics import contains_gold, exact_match, token_f1
-from evals.seeds import (
-    RETRIEVAL_K,
-    SHOWN_PASSAGES,
-    file_name,
-    latency_summary,
-    shown_passage,
-    snippet,
-    unique_sources,
-    warm_up,
-)
+from evals.answer_metrics import contains_gold, exact_match, token_f1
+from evals.passages import SHOWN_PASSAGES, file_name, shown_passage, snippet, unique_sources
+from evals.seeds import RETRIEVAL_K, warm_up
+from evals.stats import latency_summary
 
 SAMPLE_SIZE = 100
 SAMPLE_SEED = 13

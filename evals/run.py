@@ -32,7 +32,8 @@ from evals.answer_bench import (
 )
 from evals.benchmarks import RetrievalReport, load_iapp, load_ood_questions, load_xquad_th, run_retrieval
 from evals.report import flat_metrics, render_table, write_reports
-from evals.seeds import FACTS_PATH, SEEDS_DIR, SeedReport, evaluate_seeds, load_facts, spread
+from evals.seeds import (FACTS_PATH, FOLLOWUPS_PATH, SEEDS_DIR, SeedReport, evaluate_seeds, load_facts,
+                         load_followups, spread)
 from prachum.config import ANSWERERS, Settings
 from prachum.errors import EvalError
 
@@ -169,6 +170,7 @@ def run(
     benchmarks_root: Path | None = None,
     facts_path: Path = FACTS_PATH,
     seeds_dir: Path = SEEDS_DIR,
+    followups_path: Path | None = FOLLOWUPS_PATH,
 ) -> EvalRun:
     """Run the chosen parts, write JSON + Markdown to ``out_dir`` (None: write nothing) and return the run.
 
@@ -187,7 +189,11 @@ def run(
         if seeds:
             engine = indexes.seeds(seeds_dir)
             items = spread(load_facts(facts_path), limit)
-            result.seeds = evaluate_seeds(engine, items, answerers, k=settings.k, progress=progress)
+            # a follow-up pair asks two questions: a limit of n questions asks n // 2 pairs
+            pairs = spread(load_followups(followups_path), max(1, limit // 2) if limit else None) \
+                if followups_path else []
+            result.seeds = evaluate_seeds(engine, items, answerers, k=settings.k, progress=progress,
+                                          followups=pairs)
             ingest = indexes.reports["seeds"]
             result.seeds.documents = ingest.count("added")
             result.seeds.chunks = ingest.chunks

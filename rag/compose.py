@@ -31,7 +31,7 @@ FILLERS: dict[str, tuple[str, ...]] = {
 # How many spans of one sentence a slot takes: "ใครบ้าง" and the +3 countries are several.
 MAX_SPANS = {"person": 3, "country": 4, "host": 2, "organisation": 2, "list": 1}
 POOL = 8  # evidence sentences searched for a slot, best first
-POOL_FLOOR = 0.3  # ... down to this share of the best sentence's score
+OTHER_FLOOR = 0.6  # another record's sentence is tried only at this share of the best sentence's score
 MONEY = re.compile(r"บาท|ดอลลาร์|ยูโร|เยน|หยวน|USD|US\$|\$|baht|dollar|euro|yen", re.I)
 RATE = re.compile(r"%|ร้อยละ|เปอร์เซ็นต์|percent|ต่อ\s*(?:ดอลลาร์|USD)|per\s", re.I)
 UNIT_EN = {"คน": "people", "ประเทศ": "countries", "ครั้ง": "times", "โครงการ": "projects", "หัวข้อ": "topics",
@@ -52,8 +52,10 @@ class _Pick:
 
 def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
     """Whether a recognised span can answer this slot of this question."""
-    if span.kind in ("person", "country", "organisation") and search_form(span.text) in search_form(question):
-        return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
+    if span.kind in ("person", "country", "organisation"):
+        name = getattr(span.value, "name", None) or span.text
+        if search_form(name) in search_form(question):
+            return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
     if slot == "number":
         unit = str(span.value[1]) if isinstance(span.value, tuple) and len(span.value) > 1 else ""
         if asked.specific == "money":
@@ -66,24 +68,76 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
     return True
 
 
+_EDITIONS = re.compile(r"ครั้งที่\s*(\d{1,3})|\b(\d{1,3})(?:st|nd|rd|th)\b")
+
+
+def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bool:
+    """Whether the sentence, read with its record's title, is about the meeting the question names:
+    every acronym it names, and its edition when the sentence gives editions at all."""
+    form = search_form(f"{passage.title} {sentence.text}")
+    squashed = form.upper().replace(" ", "")
+    if not all(acronym.upper().replace(" ", "") in squashed for acronym in asked.acronyms):
+        return False
+    editions = {int(a or b) for a, b in _EDITIONS.findall(form)}
+    return asked.edition is None or not editions or asked.edition in editions
+
+
+def _near_cues(spans: list[SlotSpan], sentence: str, cues: Sequence[str], limit: int) -> list[SlotSpan]:
+    """The ``limit`` spans nearest the words the answer should stand next to, back in text order."""
+    lowered = sentence.lower()
+    anchors = [m.start() for cue in cues for m in re.finditer(re.escape(cue.lower()), lowered)]
+    if not anchors or len(spans) <= limit:
+        return spans[:limit]
+    nearest = sorted(spans, key=lambda s: min(min(abs(s.start - a), abs(s.end - a)) for a in anchors))[:limit]
+    return sorted(nearest, key=lambda s: s.start)
+
+
 def _spans(slot: str, sentence: Sentence, asked: Asked, question: str) -> list[SlotSpan]:
     if slot == "expansion":
         found = [expansion_of(sentence.text, acronym) for acronym in asked.acronyms]
         return [s for s in found if s is not None][:1]
-    spans = [s for s in recognise(sentence.text, FILLERS[slot]) if _accepts(slot, s, asked, question)]
-    return spans[:MAX_SPANS.get(slot, 1)]
+    spans, seen = [], set()
+    for span in recognise(sentence.text, FILLERS[slot]):
+        key = span.value if span.kind in ("country", "organisation") and span.value else span.text
+        if key not in seen and _accepts(slot, span, asked, question):
+            seen.add(key)  # "ประเทศญี่ปุ่น" and "Japan" in one sentence are one country
+            spans.append(span)
+    return _near_cues(spans, sentence.text, asked.cues, MAX_SPANS.get(slot, 1))
 
 
 def _pick(slot: str, pool: Sequence[Sentence], picks: Sequence[_Pick], asked: Asked, question: str) -> _Pick | None:
-    """The best sentence holding a filler for ``slot``; the passage of earlier picks first, since the
-    date of a meeting stands beside its people, not in another record."""
+    """The first sentence of ``pool`` holding a filler for ``slot``; the passage of earlier picks first,
+    since the date of a meeting stands beside its people, not in another record."""
     chosen = {p.sentence.passage for p in picks}
-    ordered = sorted(pool, key=lambda s: (s.passage not in chosen, -s.score)) if chosen else pool
-    for sentence in ordered:
-        spans = _spans(slot, sentence, asked, question)
-        if spans:
-            return _Pick(slot, sentence, spans)
-    return None
+    ordered = sorted(pool, key=lambda s: s.passage not in chosen) if chosen else pool
+    found = ((sentence, _spans(slot, sentence, asked, question)) for sentence in ordered)
+    candidates = [(sentence, spans) for sentence, spans in found if spans]
+    if not candidates:
+        return None
+    if asked.plural:  # "ได้แก่ประเทศใดบ้าง": the sentence that names the most of them, the earliest of equals
+        sentence, spans = max(candidates, key=lambda c: len(c[1]))
+    else:
+        sentence, spans = candidates[0]
+    return _Pick(slot, sentence, spans)
+
+
+def _pool(asked: Asked, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Where the facts may come from, in the order they are tried.
+
+    The best sentence's record first (its sentences by score), then other records' sentences
+    that score close to the best; only sentences about the meeting the question names, when
+    there are any (a date next to "SOMSWD ครั้งที่ 16" does not answer "SOCCOM ครั้งที่ ๑๖");
+    sentences holding a cue word ("เจ้าภาพ" for "which country hosted") before the others.
+    """
+    best = sentences[0]
+    source = passages[best.passage].source
+    top = sentences[:POOL]
+    same = [s for s in top if passages[s.passage].source == source]
+    others = [s for s in top if passages[s.passage].source != source and s.score >= OTHER_FLOOR * best.score]
+    pool = [s for s in same + others if _names_the_meeting(asked, s, passages[s.passage])] or same + others
+    if asked.cues:
+        pool.sort(key=lambda s: not any(cue.lower() in s.text.lower() for cue in asked.cues))
+    return pool
 
 
 def display(span: SlotSpan, lang: str) -> str:
@@ -119,8 +173,7 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
     refusal that still carries the nearest evidence."""
     if not asked.slots or not sentences:
         return None
-    best = sentences[0].score
-    pool = [s for s in sentences[:POOL] if s.score >= POOL_FLOOR * best] or list(sentences[:1])
+    pool = _pool(asked, passages, sentences)
     picks: list[_Pick] = []
     for slot in asked.slots:
         pick = _pick(slot, pool, picks, asked, question)

@@ -65,10 +65,10 @@ def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
     if _PERSON_REF.search(question) and (person := _person(previous_answer)):
         possessive = re.compile(r"\b(?:his|her)\b", re.I)
         rewritten = possessive.sub(f"{person}'s", rewritten) if possessive.search(rewritten) else rewritten
-        rewritten = _PERSON_REF.sub(person, rewritten, count=1)
+        rewritten = _PERSON_REF.sub(person + " ", rewritten, count=1).replace("  ", " ")
     if _MEETING_REF.search(rewritten) and (meeting := _meeting(previous_question)):
-        rewritten = _MEETING_REF.sub(lambda m: f"การประชุม {meeting}" if m.group().startswith("การ") or
-                                     m.group().startswith("ครั้ง") else f"the {meeting} meeting", rewritten, count=1)
+        rewritten = _MEETING_REF.sub(lambda m: f"การประชุม {meeting} " if m.group().startswith(("การ", "ครั้ง"))
+                                     else f"the {meeting} meeting", rewritten, count=1).replace("  ", " ").strip()
     return rewritten if rewritten != question else f"{previous_question} {question}"
 
 

@@ -60,6 +60,16 @@ _UNITS = (
     ("ฉบับ", r"กี่ฉบับ|\bhow many (?:\w+ )?(?:documents|papers)\b"),
     ("วัน", r"กี่วัน|\bhow many days\b"),
 )
+# A role the question asks about, and the words a record writes it with: the answer stands next to them.
+_ROLES = (
+    (r"เจ้าภาพ|\bhost", ("เจ้าภาพ", "host")),
+    (r"ประธาน|\bchair", ("ประธาน", "chair")),
+    (r"จัดโดย|ผู้จัด|\borgani[sz]", ("จัด", "organi")),
+    (r"เปิด|\bopen", ("เปิด", "open")),
+    (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent")),
+)
+_PLURAL = re.compile(r"บ้าง|ทั้งหมด|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
+                     r"\bwhich (?:two|three|four|five)\b|\bwho (?:were|are)\b", re.I)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9](?:\s?\+\s?3)?\b")
 _EDITION = re.compile(r"ครั้งที่\s*(\d{1,3})|\b(\d{1,3})(?:st|nd|rd|th)\b|\bNo\.\s*(\d{1,3})\b", re.I)
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -79,6 +89,8 @@ class Asked:
     period: tuple[date, date] | None = None
     unit: str | None = None  # the unit a "how many" question counts (Thai form: คน, ประเทศ ...)
     specific: str | None = None  # "money" or "rate": only an amount of that kind answers
+    cues: tuple[str, ...] = ()  # words (Thai and English) the answer stands next to: เจ้าภาพ/host ...
+    plural: bool = False  # "ใดบ้าง", "which countries": the sentence naming the most of them answers
 
     @property
     def wants_slots(self) -> bool:
@@ -132,4 +144,6 @@ def analyse(question: str) -> Asked:
         period=time_range(question),
         unit=unit,
         specific=specific,
+        cues=tuple(cue for pattern, words in _ROLES if re.search(pattern, form, re.I) for cue in words),
+        plural=bool(_PLURAL.search(form)),
     )

@@ -8,6 +8,9 @@ many questions retrieve together while an upload or removal changes the index al
 
 The evidence panel is filled as soon as retrieval finishes, before the language model
 has written a word: on a 2-core laptop the answer takes seconds, the passages do not.
+At the same moment the answer bubble opens with the verified short answer (the facts
+asked for, each with its [n]) and its supporting sentences quoted beneath; the local
+LLM's wording streams in below it and, once checked, stays there.
 
 The modules, by job: ``build`` (the Blocks, one function per tab), ``chat`` (one turn of
 the conversation), ``render`` (HTML), ``i18n`` (Thai and English words), ``errors`` (user

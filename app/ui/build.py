@@ -93,11 +93,11 @@ def chat_tab(lib: Service, lang: gr.Radio, exchanges: gr.State, first: View, red
         with gr.Row(equal_height=False):
             with gr.Column(scale=6):
                 chatbot = gr.Chatbot(
-                    label=t(lang0, "chatbot"), height=540, elem_id="chat", placeholder=chat_placeholder(first),
+                    label=t(lang0, "chatbot"), height=600, elem_id="chat", placeholder=chat_placeholder(first),
                     examples=[{"text": q} for q in example_questions(docs0)],
                     buttons=["copy"], feedback_options=None, latex_delimiters=[], group_consecutive_messages=False,
                 )
-                with gr.Row(equal_height=True):
+                with gr.Row(equal_height=True, elem_id="ask-row"):
                     question = gr.Textbox(show_label=False, placeholder=t(lang0, "question_placeholder"), scale=8,
                                           container=False, autofocus=True, elem_id="question", max_lines=4)
                     send = gr.Button(t(lang0, "send"), variant="primary", scale=1, min_width=90, elem_id="send")
@@ -247,7 +247,7 @@ def build_ui(engine: Prachum | Service) -> gr.Blocks:
     redraws = Redraws()
     with gr.Blocks(title="ประชุม · Prachum", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         exchanges = gr.State([])
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="header"):
             header = gr.HTML(render_header(first.lang, first.docs), elem_id="brand", scale=5)
             lang = gr.Radio(LANGUAGES, value=first.lang, show_label=False, container=False, elem_id="lang-switch",
                             scale=0, min_width=190)

@@ -1,9 +1,11 @@
-"""One question in a conversation, as the chat shows it: question, evidence, streamed answer, checked answer."""
+"""One question in a conversation, as the chat shows it: question, evidence with the verified short answer,
+the LLM's streamed wording, checked answer."""
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from app.service import Service
 from app.ui.errors import ui_error, ui_message
@@ -11,6 +13,7 @@ from app.ui.i18n import t
 from app.ui.render import Exchange, render_evidence, render_messages
 from prachum.errors import PrachumError
 from prachum.types import Done, Filters, Retrieved, Token, citation_json
+from rag.cite import MARKER
 
 
 @dataclass
@@ -22,10 +25,39 @@ class ChatUpdate:
     state: list[Exchange]
 
 
+def settle(ex: Exchange, final: list[dict[str, Any]]) -> None:
+    """Take the checked answer's citations. When the LLM wrote the answer, the short answer kept above it
+    is renumbered to them: a passage both cite is one card (its highlights joined), a passage only the
+    short answer cites becomes one more card, so every [n] on screen has its evidence."""
+    if ex.refused or not ex.short or ex.answer.strip() == ex.short.strip():
+        ex.citations = ex.support = final
+        return
+    cards = [dict(c, highlights=[list(h) for h in c["highlights"]]) for c in final]
+    same = {(c["source"], c["text"]): c for c in cards}
+    numbers: dict[int, int] = {}
+    for c in ex.support:
+        card = same.get((c["source"], c["text"]))
+        if card is None:
+            card = dict(c, n=max((d["n"] for d in cards), default=0) + 1, highlights=[])
+            cards.append(card)
+            same[(c["source"], c["text"])] = card
+        card["highlights"] += [list(h) for h in c["highlights"] if list(h) not in card["highlights"]]
+        numbers[c["n"]] = card["n"]
+
+    def renumber(m: re.Match) -> str:
+        n = numbers.get(int(m.group(1)))
+        return m.group(0).replace(f"[{m.group(1)}]", f"[{n}]") if n else ""
+
+    ex.short = MARKER.sub(renumber, ex.short)
+    ex.support = [dict(c, n=numbers[c["n"]]) for c in ex.support]
+    ex.citations = cards
+
+
 def chat_turn(lib: Service, question: str, state: Sequence[Exchange], lang: str, answerer: str, k: int,
               filters: Filters = Filters()) -> Iterator[ChatUpdate]:
-    """Ask one question in a conversation: the question at once, the evidence when retrieval is done,
-    the answer as it is written, then the checked answer with linked citations.
+    """Ask one question in a conversation: the question at once; the evidence and the verified short answer
+    (with its supporting sentences) when retrieval is done; the LLM's wording as it is written; then the
+    checked answer with linked citations.
 
     Earlier answered turns are the history, so follow-ups ("เขาดำรงตำแหน่งอะไร") are understood.
     """
@@ -42,7 +74,7 @@ def chat_turn(lib: Service, question: str, state: Sequence[Exchange], lang: str,
         for event in lib.stream(question, history, filters, answerer, k):
             if isinstance(event, Retrieved):
                 ex.citations = [citation_json(c) for c in event.citations]
-                ex.refused, ex.status = event.refused, "writing"
+                ex.refused, ex.status, ex.short, ex.support = event.refused, "writing", event.short, ex.citations
                 yield ChatUpdate(render_messages(turns, lang), render_evidence(turns, lang), turns)
             elif isinstance(event, Token):
                 ex.streamed += event.text
@@ -50,7 +82,7 @@ def chat_turn(lib: Service, question: str, state: Sequence[Exchange], lang: str,
             elif isinstance(event, Done):
                 a = event.answer
                 ex.answer, ex.refused, ex.fallback = a.answer, a.refused, a.fallback
-                ex.citations = [citation_json(c) for c in a.citations]
+                settle(ex, [citation_json(c) for c in a.citations])
                 ex.timings_ms, ex.answerer, ex.status = dict(a.timings_ms), a.answerer, "done"
     except PrachumError as exc:  # the user can fix it: say how, in this answer's place
         ex.status, ex.error = "error", ui_message(exc, lang)

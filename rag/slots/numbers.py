@@ -12,10 +12,10 @@ from rag.slots.base import DIGITS, THAI, SlotSpan, non_overlapping, number, span
 from rag.slots.when import dates, times
 
 _NUM = r"(?P<num>[0-9\u0e50-\u0e59]{1,3}(?:,[0-9\u0e50-\u0e59]{3})+(?:\.[0-9\u0e50-\u0e59]+)?|[0-9\u0e50-\u0e59]+(?:\.[0-9\u0e50-\u0e59]+)?)"
-_QUALIFIER = r"(?:(?:ประมาณ|ราว|เกือบ|กว่า|มากกว่า|ไม่น้อยกว่า|ไม่เกิน|อย่างน้อย|(?i:about|approximately|around|over|more than|nearly|almost|at least))\s*)?"
+_QUALIFIER = r"(?:(?<!งบ)(?:ประมาณ|ราว|เกือบ|กว่า|มากกว่า|ไม่น้อยกว่า|ไม่เกิน|อย่างน้อย|(?i:about|approximately|around|over|more than|nearly|almost|at least))\s*)?"
 # Thai units (classifiers), longest first; a unit must be whole newmm words ("ราย" is not "รายงาน")
 THAI_UNITS = tuple(sorted((
-    "คน", "ราย", "ท่าน", "ประเทศ", "องค์กร", "หน่วยงาน", "โครงการ", "ฉบับ", "ครั้ง", "วัน", "เดือน", "สัปดาห์", "ปี",
+    "คน", "ล้านคน", "แสนคน", "หมื่นคน", "พันคน", "ราย", "ท่าน", "ประเทศ", "องค์กร", "หน่วยงาน", "โครงการ", "ฉบับ", "ครั้ง", "วัน", "เดือน", "สัปดาห์", "ปี",
     "ชั่วโมง", "นาที", "บาท", "ล้านบาท", "พันล้านบาท", "แสนบาท", "หมื่นบาท", "ล้าน", "ดอลลาร์สหรัฐ", "ดอลลาร์", "ยูโร",
     "เยน", "หยวน", "เปอร์เซ็นต์", "แห่ง", "ครอบครัว", "ครัวเรือน", "เรื่อง", "ประเด็น", "ประการ", "ข้อ", "หัวข้อ", "กิจกรรม",
     "ด้าน", "สาขา", "กลุ่ม", "ชุมชน", "จังหวัด", "อำเภอ", "เครือข่าย", "ทุน", "รางวัล", "คณะ", "รุ่น", "หลักสูตร", "แผน",
@@ -25,19 +25,21 @@ THAI_UNITS = tuple(sorted((
 _LOOSE = ("ประเทศ", "คน", "ล้าน", "ครั้ง", "หน่วยงาน", "องค์กร")
 EN_UNITS = {
     "people": "คน", "persons": "คน", "participants": "คน", "delegates": "คน", "attendees": "คน",
-    "countries": "ประเทศ", "member states": "ประเทศ", "projects": "โครงการ", "documents": "ฉบับ",
+    "countries": "ประเทศ", "member states": "ประเทศ", "ASEAN member states": "ประเทศ", "ASEAN countries": "ประเทศ", "projects": "โครงการ", "documents": "ฉบับ",
     "days": "วัน", "months": "เดือน", "years": "ปี", "times": "ครั้ง", "topics": "หัวข้อ", "organisations": "องค์กร",
     "organizations": "องค์กร", "baht": "บาท", "million baht": "ล้านบาท", "US dollars": "ดอลลาร์สหรัฐ", "USD": "ดอลลาร์สหรัฐ",
     "percent": "%", "per cent": "%",
 }
+_EN_LOWER = {k.lower(): v for k, v in EN_UNITS.items()}
 _THAI_AMOUNT = re.compile(rf"{_QUALIFIER}{_NUM}\s?(?P<unit>%|{'|'.join(THAI_UNITS)})")
 _EN_AMOUNT = re.compile(
-    rf"(?<![A-Za-z$]){_QUALIFIER}{_NUM}\s?(?P<unit>%|(?:{'|'.join(sorted(EN_UNITS, key=len, reverse=True))})\b)")
+    rf"(?<![A-Za-z$]){_QUALIFIER}{_NUM}\s?(?P<unit>%|(?i:{'|'.join(sorted(EN_UNITS, key=len, reverse=True))})\b)")
 _PERCENT = re.compile(rf"(?:ร้อยละ|(?i:percent(?:age)? of))\s?{_NUM}")
 _ORDINAL = re.compile(rf"(?P<unit>ครั้งที่|ฉบับที่|รุ่นที่|ระยะที่|ลำดับที่|อันดับที่|ปีที่|ข้อที่)\s?{_NUM}(?![0-9\u0e50-\u0e59.])")
 _EN_ORDINAL = re.compile(r"(?<![A-Za-z0-9])(?P<num>\d{1,3})(?:st|nd|rd|th)(?![A-Za-z])")
 _YEAR_BEFORE = re.compile(r"(?:ปี|พ\.\s?ศ\.|ค\.\s?ศ\.|ปีงบประมาณ|(?i:in|year))\s*$")
-_GLUED = re.compile(r"[A-Za-z][-‐]?$")  # "COVID-19", "G20", "4IR" are names
+_GLUED = re.compile(r"[A-Za-z][-‐]?$|\+\s?$")
+_YEAR_RANGE = re.compile(r"[0-9\u0e50-\u0e59]{4}\s*(?:[-–—]|ถึง|และ)\s*$")  # "พ.ศ. 2557 – 2558 ประเทศไทย"  # "COVID-19", "G20", "4IR" are names
 
 
 def _unit_ok(text: str, start: int, unit: str) -> bool:
@@ -62,6 +64,8 @@ def numbers(text: str) -> list[SlotSpan]:
             return
         if _GLUED.search(text[max(0, m.start("num") - 2):m.start("num")]):
             return
+        if len(m.group("num")) == 4 and _YEAR_RANGE.search(text[max(0, m.start("num") - 12):m.start("num")]):
+            return
         found.append(span("number", text, start, end, (number(m.group("num")), unit)))
 
     for m in _THAI_AMOUNT.finditer(text):
@@ -69,7 +73,7 @@ def numbers(text: str) -> list[SlotSpan]:
             unit = "%" if m.group("unit") in ("%", "เปอร์เซ็นต์") else m.group("unit")
             add(m, unit)
     for m in _EN_AMOUNT.finditer(text):
-        add(m, "%" if m.group("unit") == "%" else EN_UNITS[m.group("unit")])
+        add(m, "%" if m.group("unit") == "%" else _EN_LOWER[m.group("unit").lower()])
     for m in _PERCENT.finditer(text):
         add(m, "%")
     for m in _ORDINAL.finditer(text):

@@ -213,3 +213,9 @@ def _english_people(text: str) -> list[SlotSpan]:
 def people(text: str) -> list[SlotSpan]:
     """People named in ``text`` (Thai and English honorifics), with the position that follows them."""
     return non_overlapping(_thai_people(text) + _english_people(text))
+
+
+def title_at(text: str, at: int) -> bool:
+    """Whether a person's honorific is written at ``at`` (a person starts there)."""
+    m = _TITLE_RE.match(text, at)
+    return bool(m) and _title_ok(text, at, m.group())

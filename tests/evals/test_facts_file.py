@@ -10,17 +10,19 @@ from evals.metrics import all_facts_present, fact_recall
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = ROOT / "evals" / "facts.jsonl"
+FOLLOWUPS = ROOT / "evals" / "followups.jsonl"
 SEEDS = ROOT / "seeds"
 THAI = re.compile("[\u0e00-\u0e7f]")
 REQUIRED_KINDS = {"who", "when", "where", "how_many", "acronym", "chair", "multi_doc", "disambiguation", "unanswerable"}
 
 
-def _load() -> list[dict]:
-    with FACTS.open(encoding="utf-8") as handle:
+def _load(path: Path = FACTS) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
 ITEMS = _load()
+PAIRS = _load(FOLLOWUPS)
 SEED_TEXT = {path.name: path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
 ANSWERABLE = [item for item in ITEMS if item["answerable"]]
 
@@ -115,3 +117,49 @@ def test_seventeenth_somswd_is_answerable_and_eighteenth_is_not():
     by_text = {item["question"]: item for item in ITEMS}
     assert any("17" in q and it["answerable"] for q, it in by_text.items() if "SOMSWD" in q)
     assert all(not it["answerable"] for q, it in by_text.items() if re.search(r"18th SOMSWD|SOMSWD ครั้งที่ 18", q))
+
+
+# --- issue #9: more English, more on-topic unanswerable questions -----------------------------------
+def test_grown_coverage_of_english_and_on_topic_unanswerable_questions():
+    assert sum(item["lang"] == "en" for item in ITEMS) >= 58  # 38 before, at least 20 more
+    assert sum(item["lang"] == "en" and item["answerable"] for item in ITEMS) >= 50
+    unanswerable = [item for item in ITEMS if not item["answerable"]]
+    assert len(unanswerable) >= 29  # 17 before, at least 12 more
+    assert all(item.get("note", "").strip() for item in unanswerable), "say why each one cannot be answered"
+    asked = " ".join(item["question"] for item in unanswerable).casefold()
+    for topic in ("budget", "งบประมาณ", "exchange rate", "อัตราแลกเปลี่ยน", "percentage", "14th", "second",
+                  "how many people", "กี่คน", "will"):
+        assert topic in asked, topic
+
+
+def test_file_keeps_answerable_items_before_unanswerable_ones():
+    """evals.seeds.spread samples evenly over the file: refusals last keeps every record in a subset."""
+    flags = [item["answerable"] for item in ITEMS]
+    assert flags == sorted(flags, reverse=True)
+
+
+# --- follow-up pairs ------------------------------------------------------------------------------
+REFERS_BACK = re.compile(r"\b(?:she|he|her|his|it|its|they|that|this)\b|เขา|เธอ|นั้น|ดังกล่าว|นี้", re.I)
+
+
+def test_followups_parse_with_unique_ids_and_both_languages():
+    assert len(PAIRS) >= 8
+    ids = [pair["id"] for pair in PAIRS]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"f\d{3}", i) for i in ids)
+    langs = Counter(pair["lang"] for pair in PAIRS)
+    assert langs["th"] >= 4 and langs["en"] >= 4 and set(langs) == {"th", "en"}
+    for pair in PAIRS:
+        for text in (pair["question"], pair["followup"]):
+            assert text.strip(), pair["id"]
+            assert bool(THAI.search(text)) == (pair["lang"] == "th"), pair["id"]
+        assert REFERS_BACK.search(pair["followup"]), f"{pair['id']}: the follow-up must refer back"
+        assert not any(name in pair["followup"] for name in ("SOCA", "SOMSWD", "SOCCOM", "ADO")), pair["id"]
+        assert pair["sources"] and set(pair["sources"]) <= set(SEED_TEXT), pair["id"]
+        assert pair["facts"] and all(fact and all(f.strip() for f in fact) for fact in pair["facts"]), pair["id"]
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[pair["id"] for pair in PAIRS])
+def test_followup_facts_are_in_their_sources_and_the_reference(pair):
+    for fact in pair["facts"]:
+        assert any(all_facts_present(SEED_TEXT[name], [fact]) for name in pair["sources"]), (pair["id"], fact[:3])
+    assert fact_recall(pair["reference"], pair["facts"]) == 1.0, pair["id"]

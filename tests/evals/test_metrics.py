@@ -2,16 +2,23 @@ import pytest
 
 from evals.metrics import (
     all_facts_present,
+    answer_language,
+    answer_length,
     citation_precision,
     contains_gold,
+    date_form_ok,
     exact_match,
+    fact_in_first_sentence,
     fact_recall,
+    first_sentence,
+    language_matches,
     hit_at,
     match_tokens,
     mrr_at,
     normalize_for_match,
     refusal_scores,
     source_matches,
+    split_sentences,
     token_f1,
 )
 
@@ -221,3 +228,98 @@ def test_gold_helpers_need_a_gold():
         exact_match("x", [])
     with pytest.raises(ValueError, match="gold"):
         contains_gold("x", ["  ", "."])
+
+
+# --- answer form (issue #9) ------------------------------------------------------
+
+FACT_ANSWER_TH = "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ [1] · 8 กุมภาพันธ์ 2564 [1]"
+ASSISTANT = ["ผู้ช่วยปลัดกระทรวง", "Assistant Permanent Secretary"]
+
+
+def test_answer_length_leaves_out_citation_markers_and_extra_spaces():
+    assert answer_length("บรูไน [1]") == 5
+    assert answer_length("Brunei Darussalam [1, 2].") == len("Brunei Darussalam .")
+    assert answer_length("8 ก.พ. 64 [1]\n\n[2]") == len("8 ก.พ. 64")
+    assert answer_length("๒๕๖๔ [12]") == 4  # Thai digits are characters like any other
+    assert answer_length("") == 0 and answer_length("[1]") == 0
+
+
+def test_sentences_split_at_markers_middle_dots_stops_and_newlines():
+    assert split_sentences(FACT_ANSWER_TH) == [
+        "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์", "8 กุมภาพันธ์ 2564"]
+    assert split_sentences("It was Brunei. The host chaired ASEAN in 2021.\nSee [1]") == [
+        "It was Brunei.", "The host chaired ASEAN in 2021.", "See"]
+    assert first_sentence("[1] · ") == ""
+
+
+def test_abbreviations_do_not_end_a_sentence():
+    # "ก.พ." and "น." (after a time) are abbreviations; so are titles
+    text = "เมื่อวันที่ ๘ ก.พ. ๖๔ เวลา 09.00 น. นางจตุพร เข้าร่วมประชุม. ต่อมา"
+    assert first_sentence(text) == "เมื่อวันที่ ๘ ก.พ. ๖๔ เวลา 09.00 น. นางจตุพร เข้าร่วมประชุม."
+    assert first_sentence("Ms. Jatuporn Rojanapanich represented Thailand. She was ...") == \
+        "Ms. Jatuporn Rojanapanich represented Thailand."
+    assert first_sentence("It started in 2564. Then ...") == "It started in 2564."
+
+
+def test_fact_in_first_sentence_takes_the_first_asked_fact():
+    facts = [ASSISTANT, RETREAT_DATE]
+    assert fact_in_first_sentence(FACT_ANSWER_TH, facts)
+    assert not fact_in_first_sentence(FACT_ANSWER_TH, [RETREAT_DATE, ASSISTANT])  # the date comes second
+    late = "The meeting was held by video conference. The representative was the Assistant Permanent Secretary [1]."
+    assert not fact_in_first_sentence(late, [ASSISTANT])
+    assert fact_in_first_sentence("On ๘ ก.พ. ๖๔ [1]. Brunei hosted it.", [RETREAT_DATE, BRUNEI])
+    assert fact_in_first_sentence("ไม่พบข้อมูล", [])  # nothing asked: vacuously first
+
+
+@pytest.mark.parametrize("answer, lang", [
+    (FACT_ANSWER_TH, "th"),
+    ("การประชุม SOCA Retreat จัดขึ้นเมื่อวันที่ ๘ กุมภาพันธ์ ๒๕๖๔ [1]", "th"),
+    ("ผู้แทนคือ Ms. Jatuporn Rojanapanich [1]", "th"),  # an English name in a Thai sentence
+    ("หัวข้อคือ “Towards Post-COVID Recovery and Resilience in ASEAN” [1]", "th"),  # a quoted English title
+    ("รายงาน ASEAN Development Outlook (ADO) เปิดตัวในภาคบ่าย", "th"),
+    ("It was held on 8 February 2021 [1].", "en"),
+    ("The SOCA Leader of Thailand was นางจตุพร โรจนพานิช [1].", "en"),  # a titled Thai name
+    ("Ms. Jatuporn Rojanapanich (นางจตุพร โรจนพานิช) represented Thailand [1].", "en"),  # a Thai gloss
+    ("The theme was “สร้างเสริมภูมิคุ้มกันและความเป็นปึกแผ่นของครอบครัว” [1].", "en"),  # a quoted Thai theme
+    ("นางจตุพร โรจนพานิช [1]", "th"),  # only a name: the name's script
+    ("SOCA [1]", ""), ("๒๕๖๔", ""), ("", ""),  # acronyms and digits are no language
+])
+def test_answer_language(answer, lang):
+    assert answer_language(answer) == lang
+
+
+def test_language_matches_the_question():
+    assert language_matches("Brunei Darussalam hosted it [1].", "en")
+    assert not language_matches("ประเทศบรูไนดารุสซาลามเป็นเจ้าภาพ [1]", "en")
+    assert language_matches("SOMSWD+3 [1]", "en") and language_matches("SOMSWD+3 [1]", "th")
+
+
+@pytest.mark.parametrize("answer", [
+    "8 กุมภาพันธ์ 2564", "๘ กุมภาพันธ์ ๒๕๖๔", "วันที่ 21-22 กันยายน พ.ศ. 2563 [1]", "30 กรกฎาคม - 2 สิงหาคม 2564",
+    "ประชุมออนไลน์ [1]",  # no date: passes
+])
+def test_thai_dates_in_the_thai_readers_form(answer):
+    assert date_form_ok(answer, "th")
+
+
+@pytest.mark.parametrize("answer", [
+    "8 ก.พ. 64", "๘ ก.พ. ๒๕๖๔", "8 February 2021", "8 กุมภาพันธ์ 2021", "8 กุมภาพันธ์ ค.ศ. 2021", "2021-02-08",
+    "8/2/2564", "8 กุมภาพันธ์ 2564 และ 15 มี.ค. 64",  # every date must be in form
+])
+def test_thai_dates_in_another_form_fail(answer):
+    assert not date_form_ok(answer, "th")
+
+
+@pytest.mark.parametrize("answer, ok", [
+    ("It was held on 8 February 2021 [1].", True), ("February 8, 2021", True), ("8th of February 2021", True),
+    ("21-22 September 2020", True), ("No date was given [1].", True),
+    ("8 Feb 2021", False), ("8 February 2564", False), ("8 กุมภาพันธ์ 2564", False), ("2021-02-08", False),
+    ("On 8 February 2021 (๘ ก.พ. ๖๔) [1]", False),
+])
+def test_english_dates_in_the_english_readers_form(answer, ok):
+    assert date_form_ok(answer, "en") is ok
+
+
+def test_date_form_needs_a_known_language():
+    with pytest.raises(ValueError, match="lang"):
+        date_form_ok("8 February 2021", "fr")

@@ -10,7 +10,7 @@ from evals.answer_bench import AnswerBenchReport, BenchAnswer, OODAnswer, OODRep
 from evals.benchmarks import RetrievalMetrics, RetrievalReport
 from evals.report import flat_metrics, main, md_table, render_markdown, render_table, text_table, write_reports
 from evals.run import EvalRun
-from evals.seeds import AnswerResult, FactItem, SeedItemResult, SeedReport
+from evals.seeds import AnswerResult, FactItem, FollowupItem, FollowupResult, SeedItemResult, SeedReport
 from prachum.config import load_settings
 
 SOMSWD = "000_e91d83dd3f878e86.txt"
@@ -152,3 +152,83 @@ def test_tables_align_thai_text():
     lines = table.splitlines()
     assert lines[2].endswith(" 1.0") and lines[3].endswith("12.5")
     assert md_table(["a", "b"], [["ก.พ. 64", "1.0"]]).splitlines()[1] == "|---|---:|"
+
+
+
+# --- answer form, breakdown and follow-ups (issue #9) ----------------------------------------------
+def en_seed_item(qid: str) -> FactItem:
+    return FactItem(qid, "When was the 15th SOMSWD+3 held?", "en", True, (("24 กันยายน 2563", "24 September 2020"),),
+                    "On 24 September 2020.", frozenset({SOMSWD}), "when")
+
+
+def formed(answerer: str, text: str, refused: bool, passed: bool | None, **form) -> AnswerResult:
+    result = answer(answerer, text, refused, passed, [SOMSWD] if not refused else ())
+    for key, value in form.items():
+        setattr(result, key, value)
+    return result
+
+
+@pytest.fixture
+def form_payload() -> dict:
+    th = SeedItemResult(seed_item("q001", True), [SOMSWD], retrieved(), 11.0, True, True, 1.0)
+    th.answers["extractive"] = formed("extractive", "๒๔ กันยายน ๒๕๖๓ [1]", False, True, length=16, fact_first=True,
+                                      language="th", language_match=True, date_form=True)
+    en = SeedItemResult(en_seed_item("q099"), [SOMSWD], retrieved(), 10.0, True, True, 1.0)
+    en.answers["extractive"] = formed("extractive", "ผ่านระบบการประชุมทางไกล [1] · 24 ก.ย. 63 [1]", False, False,
+                                      length=40, fact_first=False, language="th", language_match=False,
+                                      date_form=False)
+    pair = FollowupItem("f006", "en", "Who represented Thailand at the SOCA Retreat?", "What was her position at the time?",
+                        (("ผู้ช่วยปลัดกระทรวง", "Assistant Permanent Secretary"),), "Assistant Permanent Secretary.",
+                        frozenset({"003_f9ff260f397ac10e.txt"}))
+    followup = FollowupResult(pair, "extractive", "นางจตุพร โรจนพานิช [1]", False, "ไม่พบข้อมูลนี้ในบันทึกการประชุม", True,
+                              "What was her position at the time?", 0.0, False, ["ผู้ช่วยปลัดกระทรวง"], False, [],
+                              {"total": 30.0})
+    seeds = SeedReport(("extractive",), [th, en], documents=5, chunks=43, index_seconds=12.5, followups=[followup])
+    settings = load_settings({"data_dir": "/tmp/not-used"}, use_files=False, use_env=False)
+    return EvalRun(settings, ("extractive",), (), None, embedder="fake-e5", created="2026-01-02T03:04:05",
+                   seconds=12.0, seeds=seeds).to_json()
+
+
+def test_headline_form_numbers_in_json_and_flat_metrics(form_payload: dict):
+    m = form_payload["seeds"]["metrics"]["extractive"]
+    assert m["answer_length_median"] == 28.0 and m["fact_first_rate"] == 0.5
+    assert m["language_match_rate"] == 0.5 and m["date_form_rate"] == 0.5 and m["dated_answers"] == 2
+    assert m["by_lang"]["en"]["language_match_rate"] == 0.0 and m["by_lang"]["th"]["fact_first_rate"] == 1.0
+    assert m["by_kind"]["when"]["n"] == 2
+    flat = flat_metrics(form_payload)
+    assert flat["seeds.extractive.by_lang.en.answer_length_median"] == 40.0
+    assert flat["seeds.followups.extractive.fact_recall"] == 0.0
+    assert flat["seeds.followups.extractive.by_lang.en.refused"] == 1.0
+    json.dumps(form_payload, ensure_ascii=False)
+
+
+def test_terminal_table_shows_the_form_columns_and_followups(form_payload: dict):
+    table = render_table(form_payload)
+    for column in ("fact first %", "median chars", "lang match %", "date form %"):
+        assert column in table, column
+    ext = next(line for line in table.splitlines() if line.startswith("extractive"))
+    assert " 28 " in ext and "50.0" in ext
+    assert "extractive, en questions (1): fact recall 0.0%, fact first 0.0%, answered in en 0.0%" in table
+    assert "Follow-ups: 1 pairs" in table and "failed follow-ups (extractive): f006" in table
+
+
+def test_markdown_breakdown_and_followup_sections(form_payload: dict):
+    md = render_markdown(form_payload)
+    assert "### Answers by question kind and by language" in md
+    assert "#### extractive, by kind" in md and "#### extractive, by language" in md
+    assert "| en | 1 | 1 | 0.0 | 0.0 | 100.0 | 40 | 0.0 | 0.0 | 0.0 | 1 | 100.0 | 100.0 |" in md
+    assert "## Follow-ups" in md and "### Follow-up failures: extractive (1)" in md
+    part = md.split("### Follow-up failures: extractive")[1]
+    assert "#### f006 (en): refused" in part
+    assert "- **first answer:** นางจตุพร โรจนพานิช [1]" in part
+    assert "What was her position at the time?" in part and "Assistant Permanent Secretary" in part
+
+
+def test_old_reports_without_form_numbers_still_render(payload: dict):
+    for name in ("answer_length_median", "fact_first_rate", "language_match_rate", "date_form_rate"):
+        for answerer in ("extractive", "local"):
+            payload["seeds"]["metrics"][answerer].pop(name)
+            payload["seeds"]["metrics"][answerer].pop("by_kind", None)
+            payload["seeds"]["metrics"][answerer].pop("by_lang", None)
+    payload["seeds"].pop("followups")
+    assert "Seed facts" in render_table(payload) and "## Follow-ups" not in render_markdown(payload)

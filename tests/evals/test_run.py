@@ -120,6 +120,23 @@ def test_seed_part(full_run):
     assert {"seeds.retrieval.hit_at_1", "seeds.retrieval.hit_at_5", "seeds.retrieval.mrr_at_10"} <= set(metrics)
 
 
+def test_seed_part_measures_answer_form_and_asks_followups(full_run):
+    result, _, _ = full_run
+    seeds = result.seeds
+    # limit 3 questions: one follow-up pair (two questions) per answerer
+    assert sorted(r.answerer for r in seeds.followups) == ["extractive", "local"]
+    metrics = result.metrics()
+    for answerer in ("extractive", "local"):
+        assert metrics[f"seeds.followups.{answerer}.n"] == 1.0
+        assert 0.0 <= metrics[f"seeds.{answerer}.language_match_rate"] <= 1.0
+        assert f"seeds.{answerer}.dated_answers" in metrics
+        kinds = {r.item.kind for r in seeds.items}
+        assert kinds <= set(seeds.metrics()[answerer]["by_kind"])
+    md = result.paths["markdown"].read_text(encoding="utf-8")
+    assert "## Follow-ups" in md and "#### extractive, by language" in md
+    assert "median chars" in result.table()
+
+
 def test_benchmark_parts(full_run):
     result, _, _ = full_run
     assert set(result.retrieval) == {"xquad-th", "iapp-test", "iapp-test+train"}

@@ -1,7 +1,7 @@
 """Seed evaluation: loading facts, subsets, document-level retrieval scores and answer scoring."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -10,12 +10,17 @@ import pytest
 from evals.seeds import (
     FactItem,
     FactsFileError,
+    FollowupItem,
+    breakdown,
     evaluate_seeds,
+    form_summary,
     latency_summary,
     load_facts,
+    load_followups,
     missing_facts,
     percentile,
     score_answer,
+    score_followup,
     score_retrieval,
     snippet,
     spread,
@@ -55,12 +60,13 @@ class FakeAnswer:
 # --- loading and subsets ----------------------------------------------------------------------
 def test_load_facts_reads_the_real_file():
     items = load_facts()
-    assert len(items) == 98
+    assert len(items) == 137
     first = items[0]
     assert first.id == "q001" and first.answerable and first.lang == "th"
     assert SOMSWD in first.sources
     assert any("๒๔ กันยายน ๒๕๖๓" in forms for forms in first.facts)
-    assert sum(not i.answerable for i in items) == 17
+    assert sum(not i.answerable for i in items) == 31
+    assert sum(i.lang == "en" for i in items) == 79
 
 
 def test_load_facts_names_the_bad_line(tmp_path: Path):
@@ -208,3 +214,130 @@ def test_evaluate_seeds_summaries_per_answerer():
     payload = report.to_json()
     assert payload["metrics"]["local"]["wrong_refusals"] == 1
     assert payload["items"][0]["answers"]["local"]["passed"] is False
+
+
+
+# --- answer form and the breakdown (issue #9) ----------------------------------------------------
+def en_item(qid: str = "q901", kind: str = "when", answerable: bool = True) -> FactItem:
+    return FactItem(id=qid, question="When was the 15th SOMSWD+3 held?", lang="en", answerable=answerable,
+                    facts=(("24 กันยายน 2563", "24 September 2020"),) if answerable else (),
+                    reference="On 24 September 2020." if answerable else "The records do not say.",
+                    sources=frozenset({SOMSWD}) if answerable else frozenset(),
+                    kind=kind if answerable else "unanswerable")
+
+
+def test_score_answer_measures_the_answers_form():
+    thai = score_answer(item(), FakeAnswer("๒๔ กันยายน ๒๕๖๓ [1] · ผ่านระบบการประชุมทางไกล [1]"), "extractive")
+    assert thai.length == len("๒๔ กันยายน ๒๕๖๓ · ผ่านระบบการประชุมทางไกล")
+    assert thai.fact_first is True and thai.language == "th" and thai.language_match and thai.date_form is True
+    # an English question answered with the record's Thai sentence and its abbreviated date
+    english = score_answer(en_item(), FakeAnswer("ผ่านระบบการประชุมทางไกล [1] · 24 ก.ย. 63 [1]"), "extractive")
+    assert english.fact_first is False and english.language == "th" and not english.language_match
+    assert english.date_form is False
+    good = score_answer(en_item(), FakeAnswer("On 24 September 2020 [1]."), "local")
+    assert good.fact_first and good.language_match and good.date_form is True and good.passed
+    no_date = score_answer(item(facts=(("ฟิลิปปินส์",),)), FakeAnswer("สาธารณรัฐฟิลิปปินส์ [1]"), "extractive")
+    assert no_date.date_form is None and no_date.fact_first
+    refusal = score_answer(en_item(answerable=False), FakeAnswer("ไม่พบข้อมูลนี้ในบันทึกการประชุม", refused=True), "x")
+    assert refusal.fact_first is None and not refusal.language_match  # a Thai refusal to an English question
+
+
+def test_form_summary_and_breakdown_by_kind_and_language():
+    answers = [
+        (item(), FakeAnswer("๒๔ กันยายน ๒๕๖๓ [1]")),  # th when: right, first, in form (16 chars)
+        (en_item("q902"), FakeAnswer("ผ่านระบบการประชุมทางไกล [1] · 24 ก.ย. 63 [1]")),  # en when: fact second, Thai
+        (en_item("q903", "who"), FakeAnswer("On 24 September 2020 [1].")),  # en who: right, English
+        (en_item("q904", answerable=False), FakeAnswer("The records do not say.", refused=True)),
+        (replace(item(answerable=False), kind="unanswerable"), FakeAnswer("ประชุมเมื่อ ก.พ. 64 [1]")),  # answered anyway
+    ]
+    results = [(i, score_answer(i, a, "extractive")) for i, a in answers]
+    overall = form_summary(results)
+    assert overall["n"] == 5 and overall["answerable"] == 3
+    # q902 gives the date in a form its facts do not list ("24 ก.ย. 63"): two of three recalled, two first
+    assert overall["fact_recall"] == pytest.approx(2 / 3) and overall["fact_first_rate"] == pytest.approx(2 / 3)
+    assert overall["language_match_rate"] == pytest.approx(4 / 5)
+    assert overall["dated_answers"] == 3 and overall["date_form_rate"] == pytest.approx(2 / 3)
+    lengths = sorted([16, len("ผ่านระบบการประชุมทางไกล · 24 ก.ย. 63"), len("On 24 September 2020 ."),
+                      len("ประชุมเมื่อ ก.พ. 64")])  # the refusal is not an answer
+    assert overall["answer_length_median"] == (lengths[1] + lengths[2]) / 2
+    assert overall["refusal_precision"] == 1.0 and overall["refusal_recall"] == 0.5
+
+    by_lang = breakdown(results, "lang")
+    assert list(by_lang) == ["en", "th"]
+    assert by_lang["en"]["n"] == 3 and by_lang["en"]["language_match_rate"] == pytest.approx(2 / 3)
+    assert by_lang["en"]["fact_first_rate"] == 0.5 and by_lang["en"]["date_form_rate"] == 0.5
+    assert by_lang["th"]["refusal_recall"] == 0.0 and by_lang["th"]["fact_recall"] == 1.0
+    by_kind = breakdown(results, "kind")
+    assert set(by_kind) == {"when", "who", "unanswerable"}
+    assert by_kind["unanswerable"]["fact_recall"] is None and by_kind["unanswerable"]["fact_first_rate"] is None
+    assert by_kind["unanswerable"]["refusal_recall"] == 0.5
+    assert by_kind["who"]["answer_length_median"] == len("On 24 September 2020 .")
+
+
+# --- follow-ups ------------------------------------------------------------------------------------
+def test_load_followups_reads_the_real_file(tmp_path: Path):
+    pairs = load_followups()
+    assert len(pairs) >= 8
+    assert sum(p.lang == "th" for p in pairs) >= 4 and sum(p.lang == "en" for p in pairs) >= 4
+    first = pairs[0]
+    assert first.question == "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat" and first.followup == "เขาดำรงตำแหน่งอะไร"
+    assert SOCA in first.sources and first.facts
+    bad = tmp_path / "followups.jsonl"
+    bad.write_text('{"id": "f001", "lang": "th", "question": "ใคร"}\n', encoding="utf-8")
+    with pytest.raises(FactsFileError, match=r"followups.jsonl:1"):
+        load_followups(bad)
+
+
+PAIR = FollowupItem(id="f900", lang="en", question="Who represented Thailand at the SOCA Retreat?",
+                    followup="What was her position at the time?",
+                    facts=(("ผู้ช่วยปลัดกระทรวง", "Assistant Permanent Secretary"),), reference="Assistant Permanent Secretary.",
+                    sources=frozenset({SOCA}))
+
+
+@dataclass
+class FakeFollowupAnswer(FakeAnswer):
+    standalone_question: str = ""
+
+
+def test_score_followup_scores_the_second_answer():
+    first = FakeAnswer("Ms. Jatuporn Rojanapanich [1]")
+    second = FakeFollowupAnswer("She was Assistant Permanent Secretary [1].",
+                                citations=[Citation(1, passage(SOCA, "ผู้ช่วยปลัดกระทรวง"))],
+                                standalone_question="What was Jatuporn's position at the SOCA Retreat?")
+    result = score_followup(PAIR, first, second, "local")
+    assert result.passed and result.fact_recall == 1.0 and result.language_match
+    assert result.first_answer == "Ms. Jatuporn Rojanapanich [1]" and "Jatuporn" in result.standalone_question
+    assert result.citations[0]["source"] == SOCA
+    refused = score_followup(PAIR, first, FakeAnswer("ไม่พบข้อมูล Assistant Permanent Secretary", refused=True), "local")
+    assert not refused.passed and refused.fact_recall == 0.0 and refused.missing_facts == ["ผู้ช่วยปลัดกระทรวง"]
+    assert refused.to_json()["passed"] is False and refused.to_json()["refused"] is True
+
+
+class HistoryEngine(StubEngine):
+    """Answers the follow-up correctly only when it is given the first answer as history."""
+
+    def ask(self, question: str, history=(), answerer: str | None = None, k: int | None = None) -> FakeAnswer:
+        self.asked.append((answerer, question))
+        self.histories = getattr(self, "histories", []) + [list(history)]
+        if question == PAIR.followup:
+            return FakeAnswer("Assistant Permanent Secretary [1]" if history else "Which meeting? [1]")
+        if question == PAIR.question:
+            return FakeAnswer("Ms. Jatuporn Rojanapanich [1]")
+        return super().ask(question, answerer, k)
+
+
+def test_evaluate_seeds_asks_followups_with_the_first_answer_as_history():
+    engine = HistoryEngine()
+    report = evaluate_seeds(engine, [item()], ("extractive",), followups=[PAIR])
+    assert engine.histories[-1] == [(PAIR.question, "Ms. Jatuporn Rojanapanich [1]")]
+    assert engine.histories[-2] == []
+    assert [r.passed for r in report.followups] == [True]
+    metrics = report.metrics()
+    assert metrics["followups"]["extractive"]["n"] == 1 and metrics["followups"]["extractive"]["fact_recall"] == 1.0
+    assert metrics["followups"]["extractive"]["by_lang"]["en"]["passed"] == 1
+    payload = report.to_json()
+    assert payload["followups"][0]["id"] == "f900" and payload["followups"][0]["answerer"] == "extractive"
+    # the breakdown sits beside the headline numbers
+    assert set(metrics["extractive"]["by_kind"]) == {"when"} and set(metrics["extractive"]["by_lang"]) == {"th"}
+    assert metrics["extractive"]["language_match_rate"] == 1.0
+    assert "followups" not in evaluate_seeds(StubEngine(), [item()], ("extractive",)).metrics()

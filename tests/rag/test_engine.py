@@ -6,6 +6,7 @@ from itertools import cycle
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from prachum.thai.dates import find_dates, format_date
 from prachum.types import Done, Retrieved, Token
 from rag.engine import Prachum
 from rag.prompts import REFUSAL
@@ -77,5 +78,10 @@ def test_extractive_answer_cites_its_own_sentences(seed_index):
     answer = engine.ask("การประชุม SOCCOM ครั้งที่ ๑๖ จัดขึ้นเมื่อไร", answerer="extractive")
     assert answer.citations and answer.citations[0].n == 1
     cited = answer.citations[0]
-    for start, end in cited.highlights:
-        assert cited.passage.text[start:end].strip() in answer.answer
+    assert "21-22 กันยายน 2563" not in [f.text for f in answer.facts]  # SOMSWD's 16th meeting is not SOCCOM's
+    sentences = [cited.passage.text[start:end].strip() for start, end in cited.highlights]
+    for fact in answer.facts:  # a short answer: each fact stands in a cited sentence (dates as dates)
+        found = {format_date(d.date, d.last) for s in sentences for d in find_dates(s)}
+        assert fact.text in found or any(fact.text in s for s in sentences)
+    if not answer.facts:  # no fact of the asked kind next to "SOCCOM": the record's own sentences
+        assert all(s in answer.answer for s in sentences)

@@ -33,11 +33,25 @@ def test_a_stand_alone_question_is_kept_as_it_is_and_the_llm_is_not_asked():
     assert rewrite(question, HISTORY, Exploding(messages=iter([]))) == question
 
 
-def test_without_an_llm_the_previous_question_gives_the_context():
-    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, None) == f"{HISTORY[0][0]} เขาดำรงตำแหน่งอะไร"
+def test_without_an_llm_a_pronoun_becomes_the_person_the_last_answer_named():
+    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, None) == "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร"
+    english = [("Who represented Thailand at the SOCA Retreat?", "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวง [1]")]
+    assert rewrite("What was her position?", english, None) == "What was นางจตุพร โรจนพานิช's position?"
+
+
+def test_without_an_llm_that_meeting_becomes_the_meeting_the_last_question_named():
+    history = [("การประชุม SOMSWD ครั้งที่ ๑๖ จัดขึ้นเมื่อไร", "21-22 กันยายน 2563 [1]")]
+    assert rewrite("การประชุมนั้นจัดที่ไหน", history, None) == "การประชุม SOMSWD ครั้งที่ 16 จัดที่ไหน"
+    english = [("When was the 16th SOCCOM held?", "15 March 2021 [1]")]
+    assert rewrite("Who chaired that meeting?", english, None) == "Who chaired the SOCCOM ครั้งที่ 16 meeting?"
+
+
+def test_without_an_llm_or_a_name_the_previous_question_gives_the_context():
+    history = [("การประชุมเรื่องอะไร", "ที่ประชุมรับทราบรายงาน [1]")]
+    assert rewrite("เขาพูดว่าอะไร", history, None) == "การประชุมเรื่องอะไร เขาพูดว่าอะไร"
 
 
 def test_the_llm_rewrite_uses_its_first_line_and_an_empty_reply_falls_back():
     reply = "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร\n(rewritten)"
     assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake(reply)) == "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร"
-    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake("   ")).startswith(HISTORY[0][0])
+    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake("   ")).startswith("นางจตุพร โรจนพานิช")

@@ -14,3 +14,9 @@ document.addEventListener("click", function (event) {
   card.classList.add("flash");
   setTimeout(function () { card.classList.remove("flash"); }, 1600);
 }, true);
+
+// A supporting sentence in an answer is shown in three lines; clicking it shows all of it.
+document.addEventListener("click", function (event) {
+  var text = event.target.closest ? event.target.closest("#chat li.support .support-text") : null;
+  if (text) text.parentElement.classList.toggle("open");
+});

