@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from evals.benchmarks import BENCHMARKS_DIR, Benchmark, BenchmarkDataError, OODQuestion, Question
 from evals.answer_metrics import contains_gold, exact_match, token_f1
+from evals.benchmarks import BENCHMARKS_DIR, Benchmark, BenchmarkDataError, OODQuestion, Question
 from evals.passages import SHOWN_PASSAGES, file_name, shown_passage, snippet, unique_sources
 from evals.seeds import RETRIEVAL_K, warm_up
 from evals.stats import latency_summary

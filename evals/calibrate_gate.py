@@ -17,22 +17,28 @@ from pathlib import Path
 
 from prachum.config import Settings, load_settings
 from rag.engine import Prachum
-from rag.gate import evidence_strength
+from prachum.types import EvidenceStrength
+from rag.gate import evidence_strength, should_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 MARGIN = 0.002  # the threshold sits this far below the weakest answerable question
 
 
-def strengths(engine: Prachum, questions: list[str], dump: Path | None = None) -> list[float]:
+def strengths(engine: Prachum, questions: list[str], dump: Path | None = None) -> list[EvidenceStrength]:
     out, rows = [], []
     for q in questions:
         passages = engine.search.search(q, engine.settings.k).passages
         strength = evidence_strength(q, passages, engine.idf)
-        out.append(strength.score)
+        out.append(strength)
         rows.append({"question": q, **strength.as_dict()})
     if dump:
         dump.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     return out
+
+
+def refused(found: list[EvidenceStrength], threshold: float, strong: float) -> int:
+    """How many the gate refuses: below the threshold, or no question word in the evidence and e5 unsure."""
+    return sum(not should_answer(s, threshold, strong) for s in found)
 
 
 def calibrate(settings: Settings) -> dict:
@@ -47,14 +53,17 @@ def calibrate(settings: Settings) -> dict:
     answerable = strengths(engine, [f["question"] for f in facts if f["answerable"]], out / "gate_answerable.jsonl")
     unanswerable = strengths(engine, [f["question"] for f in facts if not f["answerable"]], out / "gate_unanswerable.jsonl")
     ood = strengths(engine, [q.text for q in load_ood_questions()], out / "gate_ood.jsonl")
-    threshold = round(min(answerable) - MARGIN, 3)
+    threshold = round(min(s.score for s in answerable) - MARGIN, 3)
+    strong = settings.strong_score
+    ood_scores = [s.score for s in ood]
     return {
         "threshold": threshold,
-        "answerable": {"n": len(answerable), "min": min(answerable), "median": statistics.median(answerable)},
-        "unanswerable_seed": {"n": len(unanswerable), "refused": sum(s < threshold for s in unanswerable)},
-        "ood_mrtydi": {"n": len(ood), "refused": sum(s < threshold for s in ood),
-                       "median": statistics.median(ood), "max": max(ood)},
-        "answerable_refused": sum(s < threshold for s in answerable),
+        "answerable": {"n": len(answerable), "min": min(s.score for s in answerable),
+                       "median": statistics.median(s.score for s in answerable)},
+        "unanswerable_seed": {"n": len(unanswerable), "refused": refused(unanswerable, threshold, strong)},
+        "ood_mrtydi": {"n": len(ood), "refused": refused(ood, threshold, strong),
+                       "median": statistics.median(ood_scores), "max": max(ood_scores)},
+        "answerable_refused": refused(answerable, threshold, strong),
     }
 
 

@@ -39,7 +39,7 @@ class Settings:
     # fusion of the dense and lexical rankings, chosen on XQuAD-th and iApp, never on the seeds
     # (rag/fusion.py explains the method; README quotes the numbers through the product's retriever)
     fusion: str = "zscore"
-    dense_weight: float = 0.5
+    dense_weight: float = 0.4
     candidates: int = 50  # taken from each ranking before fusing; z statistics are over these
     # BM25 (prachum/index/bm25.py): chosen inside the hybrid on the same benchmarks
     bm25_k1: float = 0.6

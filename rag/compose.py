@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from prachum.thai.dates import format_date
+from prachum.thai.gazetteer import english_name, lookup
 from prachum.thai.text import search_form
 from prachum.types import Citation, CitedAnswer, Fact, Passage
 from rag.evidence import Sentence
@@ -25,11 +26,11 @@ from rag.slots import SlotSpan, expansion_of, recognise
 # Which recogniser kinds can fill each slot a question asks for.
 FILLERS: dict[str, tuple[str, ...]] = {
     "person": ("person",), "host": ("country", "organisation"), "country": ("country",),
-    "organisation": ("organisation", "country"), "date": ("date",), "time": ("time",), "place": ("place",),
+    "organisation": ("organisation", "country"), "date": ("date",), "year": ("year",), "time": ("time",), "place": ("place",),
     "number": ("number",), "expansion": ("expansion",), "list": ("list",),
 }
 # How many spans of one sentence a slot takes: "ใครบ้าง" and the +3 countries are several.
-MAX_SPANS = {"person": 3, "country": 4, "host": 2, "organisation": 2, "list": 1}
+MAX_SPANS = {"person": 3, "country": 4, "host": 2, "organisation": 2, "list": 1, "year": 2}
 POOL = 8  # evidence sentences searched for a slot, best first
 OTHER_FLOOR = 0.6  # another record's sentence is tried only at this share of the best sentence's score
 MONEY = re.compile(r"บาท|ดอลลาร์|ยูโร|เยน|หยวน|USD|US\$|\$|baht|dollar|euro|yen", re.I)
@@ -41,6 +42,7 @@ LOOKED_FOR = {
     "rate": ("อัตรา (เช่น อัตราแลกเปลี่ยนหรือร้อยละ)", "a rate (such as an exchange rate or a percentage)"),
 }
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|\b(?:room|floor|building|hotel|venue)\b", re.I)
 
 
 @dataclass
@@ -53,9 +55,14 @@ class _Pick:
 def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
     """Whether a recognised span can answer this slot of this question."""
     if span.kind in ("person", "country", "organisation"):
-        name = getattr(span.value, "name", None) or span.text
-        if search_form(name) in search_form(question):
+        asked_form = search_form(question).lower()
+        names = [getattr(span.value, "name", None) or span.text, span.text]
+        if span.kind != "person" and isinstance(span.value, str):
+            names.append(english_name(span.value) or "")
+        if any(name and search_form(name).lower() in asked_form for name in names):
             return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
+    if slot == "place" and getattr(span.value, "mode", "") == "remote" and VENUE_WORDS.search(question):
+        return False  # "จากห้องประชุมใด" asks for the room, not for "ผ่านระบบการประชุมทางไกล"
     if slot == "number":
         unit = str(span.value[1]) if isinstance(span.value, tuple) and len(span.value) > 1 else ""
         if asked.specific == "money":
@@ -76,7 +83,8 @@ def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bo
     every acronym it names, and its edition when the sentence gives editions at all."""
     form = search_form(f"{passage.title} {sentence.text}")
     squashed = form.upper().replace(" ", "")
-    if not all(acronym.upper().replace(" ", "") in squashed for acronym in asked.acronyms):
+    meetings = [a for a in asked.acronyms if lookup(a) is None]  # "ASEAN" names a body, not a meeting
+    if not all(acronym.upper().replace(" ", "") in squashed for acronym in meetings):
         return False
     editions = {int(a or b) for a, b in _EDITIONS.findall(form)}
     return asked.edition is None or not editions or asked.edition in editions
@@ -145,13 +153,13 @@ def display(span: SlotSpan, lang: str) -> str:
     if span.kind == "date":
         first, last = span.value if isinstance(span.value, tuple) else (span.value, None)
         return format_date(first, last, lang)
+    if span.kind == "year" and isinstance(span.value, int):
+        return str(span.value + 543) if lang == "th" else str(span.value)
     if lang == "en" and span.kind == "number" and isinstance(span.value, tuple):
         amount, unit = span.value
         number = f"{amount:g}"
         return f"{number} {UNIT_EN[unit]}" if unit in UNIT_EN else span.text
-    if lang == "en" and span.kind == "country" and isinstance(span.value, str) and span.value:
-        from prachum.thai.gazetteer import english_name
-
+    if lang == "en" and span.kind in ("country", "organisation") and isinstance(span.value, str) and span.value:
         return english_name(span.value) or span.text
     if span.kind == "expansion" and isinstance(span.value, tuple):
         return str(span.value[1])
@@ -177,6 +185,8 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
     picks: list[_Pick] = []
     for slot in asked.slots:
         pick = _pick(slot, pool, picks, asked, question)
+        if pick is None and slot == "year":  # no year written alone: the date that holds it
+            pick = _pick("date", pool, picks, asked, question)
         if pick is not None:
             picks.append(pick)
         elif slot == "number" and asked.specific:

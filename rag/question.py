@@ -30,6 +30,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("who", r"ใคร|ผู้ใด|บุคคลใด|ท่านใด|\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ ){0,3}(?:secretary|minister|director|"
             r"officer|official|person|leader|chair(?:person)?|speaker)\b", "person"),
     ("time", r"กี่โมง|เวลาใด|เวลาเท่าไร|เวลาอะไร|\bwhat time\b|\bat what time\b", "time"),
+    ("year", r"ปีไหน|ปีใด|ปีอะไร|ปี\s*พ\.\s?ศ\.\s*ใด|\b(?:which|what) year\b|\bin what year\b", "year"),
     ("when", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันที่ใด|วันอะไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|"
              r"เดือนไหน|เดือนใด|\bwhen\b|\bwhat date\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
              r"\bduring which dates\b", "date"),
@@ -120,8 +121,10 @@ def analyse(question: str) -> Asked:
     form = search_form(question)
     hits = _positions(form)
     kinds = [kind for _, kind, _ in hits]
+    if "year" in kinds:  # "ในปีใด" asks for the year alone
+        hits = [h for h in hits if h[1] != "when"]
     # "เท่าไร" in "วันที่เท่าไร" or "กี่" in "กี่โมง" asks for a date or a time, not a count
-    if ("when" in kinds or "time" in kinds) and "how_many" in kinds and not re.search(
+    if ("when" in kinds or "time" in kinds or "year" in kinds) and "how_many" in kinds and not re.search(
             r"กี่คน|กี่ประเทศ|กี่ครั้ง|how many", form, re.I):
         hits = [h for h in hits if h[1] != "how_many"]
     # a list of people or countries is a list of those, not a free list

@@ -12,6 +12,7 @@ Spans are offsets into the text given, never normalised: ``text[start:end] == sp
 ``value`` is the normalised reading:
 
 - person: Person(honorific, name, position)      - date: datetime.date, or (first, last) for a range
+- year: the Common-Era year (int), from "ปี 2557", "พ.ศ. ๒๕๕๙", "in 2016"
 - time: datetime.time, or (first, last)           - place: Place(mode, name)
 - number: (float, unit) with Thai units ("คน", "ประเทศ", "%", "ครั้งที่", "ordinal")
 - country / organisation: the canonical Thai name (prachum.thai.gazetteer)
@@ -27,10 +28,10 @@ from rag.slots.names import countries, expansion_of, expansions, organisations
 from rag.slots.numbers import numbers
 from rag.slots.people import people
 from rag.slots.places import places
-from rag.slots.when import dates, times
+from rag.slots.when import dates, times, years
 
 RECOGNISERS: dict[str, Callable[[str], list[SlotSpan]]] = {
-    "person": people, "date": dates, "time": times, "place": places, "number": numbers,
+    "person": people, "date": dates, "year": years, "time": times, "place": places, "number": numbers,
     "organisation": organisations, "country": countries, "expansion": expansions, "list": enumerations,
 }
 

@@ -27,6 +27,28 @@ def dates(text: str) -> list[SlotSpan]:
     return found
 
 
+_YEAR = re.compile(r"(?:ปี\s*(?:พ\.\s?ศ\.\s*)?|พ\.\s?ศ\.\s*|ค\.\s?ศ\.\s*|(?i:\bin\s+|\byear\s+))"
+                   r"(?P<year>[12๑๒][0-9๐-๙]{3})(?![0-9๐-๙])")
+
+
+def years(text: str) -> list[SlotSpan]:
+    """Years a record states as years ("ปี 2557", "พ.ศ. ๒๕๕๙", "in 2016"); value is the CE year.
+
+    Only after a year word: a bare four-digit number may be a count or a code. Years that are
+    part of a full date are dates, not years.
+    """
+    inside = [(f.start, f.end) for f in find_dates(text)]
+    found = []
+    for m in _YEAR.finditer(text):
+        if any(a <= m.start("year") < b for a, b in inside):
+            continue
+        raw = int(m.group("year").translate(DIGITS))
+        year = raw - 543 if raw > 2400 else raw
+        if 1900 <= year <= 2200:
+            found.append(span("year", text, m.start("year"), m.end("year"), year))
+    return found
+
+
 def _clock(hour: str, minute: str, suffix: str | None) -> time | None:
     h, m = int(hour.translate(DIGITS)), int(minute.translate(DIGITS))
     if suffix and re.search(r"p\.?\s?m", suffix, re.I) and h < 12:

@@ -1,26 +1,19 @@
 import pytest
 
-from evals.metrics import (
-    all_facts_present,
+import evals.metrics
+from evals import answer_metrics, form_metrics, match_form, retrieval_metrics
+from evals.answer_metrics import all_facts_present, contains_gold, exact_match, fact_recall, match_tokens, token_f1
+from evals.form_metrics import (
     answer_language,
     answer_length,
-    citation_precision,
-    contains_gold,
     date_form_ok,
-    exact_match,
     fact_in_first_sentence,
-    fact_recall,
     first_sentence,
     language_matches,
-    hit_at,
-    match_tokens,
-    mrr_at,
-    normalize_for_match,
-    refusal_scores,
-    source_matches,
     split_sentences,
-    token_f1,
 )
+from evals.match_form import normalize_for_match
+from evals.retrieval_metrics import citation_precision, hit_at, mrr_at, refusal_scores, source_matches
 
 RETREAT_DATE = ["8 กุมภาพันธ์ 2564", "8 ก.พ. 64", "8 February 2021", "2021-02-08"]
 JATUPORN = ["จตุพร โรจนพานิช", "Jatuporn Rojanapanich"]
@@ -323,3 +316,14 @@ def test_english_dates_in_the_english_readers_form(answer, ok):
 def test_date_form_needs_a_known_language():
     with pytest.raises(ValueError, match="lang"):
         date_form_ok("8 February 2021", "fr")
+
+
+# --- the one import ----------------------------------------------------------------------------
+def test_evals_metrics_re_exports_every_metric_from_its_module():
+    """Callers that import from evals.metrics get the very functions of the modules that define them."""
+    homes = (match_form, answer_metrics, retrieval_metrics, form_metrics)
+    for name in evals.metrics.__all__:
+        assert any(getattr(home, name, None) is getattr(evals.metrics, name) for home in homes), name
+    public = {n for home in homes for n in vars(home) if not n.startswith("_") and callable(vars(home)[n])
+              and getattr(vars(home)[n], "__module__", "") == home.__name__}
+    assert public - {"contains_form", "fact_found"} <= set(evals.metrics.__all__)

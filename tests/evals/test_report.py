@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
+import evals.report
 from evals.answer_bench import AnswerBenchReport, BenchAnswer, OODAnswer, OODReport
 from evals.benchmarks import RetrievalMetrics, RetrievalReport
-from evals.report import flat_metrics, main, md_table, render_markdown, render_table, text_table, write_reports
+from evals.facts_file import FactItem
+from evals.followups import FollowupItem, FollowupResult
+from evals.report import flat_metrics, main, write_reports
+from evals.report_console import render_table, text_table
+from evals.report_markdown import md_table, render_markdown
 from evals.run import EvalRun
-from evals.seeds import AnswerResult, FactItem, FollowupItem, FollowupResult, SeedItemResult, SeedReport
+from evals.seed_scoring import AnswerResult, SeedItemResult
+from evals.seeds import SeedReport
 from prachum.config import load_settings
 
 SOMSWD = "000_e91d83dd3f878e86.txt"
@@ -232,3 +238,10 @@ def test_old_reports_without_form_numbers_still_render(payload: dict):
             payload["seeds"]["metrics"][answerer].pop("by_lang", None)
     payload["seeds"].pop("followups")
     assert "Seed facts" in render_table(payload) and "## Follow-ups" not in render_markdown(payload)
+
+
+def test_evals_report_still_exports_the_renderers():
+    """run.py and `python -m evals.report` reach both renderings through evals.report."""
+    assert (evals.report.render_table, evals.report.text_table) == (render_table, text_table)
+    assert (evals.report.render_markdown, evals.report.md_table) == (render_markdown, md_table)
+    assert set(evals.report.__all__) <= set(vars(evals.report))

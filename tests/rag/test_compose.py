@@ -65,3 +65,21 @@ def test_what_the_question_names_is_not_its_answer():
 def test_questions_without_a_known_slot_fall_back_to_the_best_sentence():
     short = answer("การประชุม SOCA Retreat มีความสำคัญอย่างไร")
     assert short.facts == [] and short.citations and "SOCA Retreat" in short.text
+
+
+def test_which_year_answers_with_the_year_in_the_readers_era():
+    passage = Passage(id="y", source="/r/y.txt", title="ภาคีความร่วมมือ", date="", score=1.0, dense=0.9, lexical=1.0,
+                      text="ประเทศไทยเป็นเจ้าภาพจัดการประชุมภาคีความร่วมมือด้านสังคมสงเคราะห์ในอาเซียน ครั้งที่ 3 ในปี ๒๕๕๗")
+    assert answer("การประชุมภาคีความร่วมมือ ครั้งที่ 3 จัดขึ้นในปีใด", [passage]).text == "2557 [1]"
+    assert answer("In which year was the third consortium meeting held?", [passage]).text == "2014 [1]"
+
+
+def test_a_room_question_gets_the_room_not_the_video_link():
+    short = answer("ฝ่ายไทยเข้าร่วมการประชุม SOCA Retreat จากห้องประชุมใด", [SOCA])
+    assert [f.kind for f in short.facts] == ["place"]
+    assert "ห้องประชุมชั้น 2" in short.text and "ทางไกล" not in short.text
+
+
+def test_organisations_the_question_names_in_english_are_not_its_answer():
+    short = answer("Which organisation besides the ASEAN Secretariat hosted the SOCA Retreat?", [SOCA])
+    assert "ASEAN Secretariat" not in [f.text for f in short.facts]

@@ -34,7 +34,13 @@ def test_the_slots_a_question_asks_for(question, slots):
 def test_thai_words_that_merely_contain_a_question_word_do_not_ask():
     assert analyse("ประเทศใดเป็นประธานการประชุม SOMSWD และการประชุมอื่นที่เกี่ยวข้อง").slots == ("country",)  # เกี่ยว ≠ กี่
     assert analyse("การประชุมจัดขึ้นระหว่างวันที่ใด").slots == ("date",)  # วันที่ใด ≠ ที่ใด
-    assert analyse("ประเทศไทยเป็นเจ้าภาพจัดประชุมครั้งที่ ๓ ในปีใด").slots == ("date",)  # a statement, not "who hosted"
+    assert analyse("ประเทศไทยเป็นเจ้าภาพจัดประชุมครั้งที่ ๓ ในปีใด").slots == ("year",)  # a statement, not "who hosted"
+
+
+def test_which_year_asks_for_the_year_alone():
+    assert analyse("โครงการครั้งที่ 1 จัดขึ้นในปีใด").slots == ("year",)
+    assert analyse("In which year was the first workshop held?").slots == ("year",)
+    assert analyse("จัดขึ้นในปี พ.ศ. ใด").slots == ("year",)
 
 
 def test_a_count_inside_a_date_or_time_phrase_asks_for_the_date_or_time():

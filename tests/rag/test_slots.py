@@ -391,3 +391,11 @@ def test_precision_and_recall_on_labelled_sentences():
 ])
 def test_no_numbers_from_years_and_names(text):
     assert texts(text, "number") == []
+
+
+def test_years_stated_as_years_in_both_eras():
+    from rag.slots import recognise
+
+    text = "ประเทศไทยเป็นเจ้าภาพในปี 2557 และ พ.ศ. ๒๕๕๘ ส่วนการประชุมเมื่อวันที่ 8 ก.พ. 2564 จัดขึ้นทางไกล in 2016"
+    assert [(s.text, s.value) for s in recognise(text, ["year"])] == [("2557", 2014), ("๒๕๕๘", 2015), ("2016", 2016)]
+    assert recognise("มีผู้เข้าร่วม 2500 คน", ["year"]) == []  # a number without a year word is not a year

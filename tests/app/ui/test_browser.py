@@ -160,13 +160,16 @@ def check_layout(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def show_last_answer(page) -> None:  # type: ignore[no-untyped-def]
-    """Scroll the page to its top and the conversation so the last answer's first line (the short answer) shows."""
+    """Scroll the page to its top and the conversation to the last question, so its answer's first line
+    (the short answer) shows beneath it."""
+    page.wait_for_timeout(800)  # let the chat settle after a resize: it scrolls itself to the bottom
     page.evaluate("window.scrollTo(0, 0)")
-    page.locator("#chat .short-answer, #chat .answer").last.evaluate(
-        """e => { let box = e.parentElement;
+    page.evaluate("""() => { const e = [...document.querySelectorAll('#chat .user-row')].pop()
+                                  || [...document.querySelectorAll('#chat .short-answer, #chat .answer')].pop();
+                 let box = e.parentElement;
                  while (box && !(box.scrollHeight > box.clientHeight && /auto|scroll/.test(getComputedStyle(box).overflowY)))
                    box = box.parentElement;
-                 if (box) box.scrollTop += e.getBoundingClientRect().top - box.getBoundingClientRect().top - 70; }""")
+                 if (box) box.scrollTop += e.getBoundingClientRect().top - box.getBoundingClientRect().top - 34; }""")
     page.wait_for_timeout(300)
 
 
