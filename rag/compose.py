@@ -110,7 +110,8 @@ def _spans(slot: str, sentence: Sentence, asked: Asked, question: str) -> list[S
         if key not in seen and _accepts(slot, span, asked, question):
             seen.add(key)  # "ประเทศญี่ปุ่น" and "Japan" in one sentence are one country
             spans.append(span)
-    return _near_cues(spans, sentence.text, asked.cues, MAX_SPANS.get(slot, 1))
+    limit = MAX_SPANS.get(slot, 1) if asked.plural or slot == "list" else 1
+    return _near_cues(spans, sentence.text, asked.cues, limit)
 
 
 def _pick(slot: str, pool: Sequence[Sentence], picks: Sequence[_Pick], asked: Asked, question: str) -> _Pick | None:
@@ -127,6 +128,20 @@ def _pick(slot: str, pool: Sequence[Sentence], picks: Sequence[_Pick], asked: As
     else:
         sentence, spans = candidates[0]
     return _Pick(slot, sentence, spans)
+
+
+def _together(asked: Asked, pool: Sequence[Sentence], question: str) -> list[_Pick]:
+    """For a question asking several things ("ใคร ... และจัดขึ้นเมื่อไร"), the first sentence that
+    answers the most of them at once: the person who stands beside the date is the one meant."""
+    if len(asked.slots) < 2:
+        return []
+    best: list[_Pick] = []
+    for sentence in pool:
+        found = [_Pick(slot, sentence, spans) for slot in asked.slots
+                 if (spans := _spans(slot, sentence, asked, question))]
+        if len(found) > max(1, len(best)):
+            best = found
+    return best
 
 
 def _pool(asked: Asked, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> list[Sentence]:
@@ -153,6 +168,9 @@ def display(span: SlotSpan, lang: str) -> str:
     if span.kind == "date":
         first, last = span.value if isinstance(span.value, tuple) else (span.value, None)
         return format_date(first, last, lang)
+    if span.kind == "time" and lang == "en" and span.value is not None:
+        first, last = span.value if isinstance(span.value, tuple) else (span.value, None)
+        return first.strftime("%H:%M") + (f"-{last.strftime('%H:%M')}" if last else "")
     if span.kind == "year" and isinstance(span.value, int):
         return str(span.value + 543) if lang == "th" else str(span.value)
     if lang == "en" and span.kind == "number" and isinstance(span.value, tuple):
@@ -168,7 +186,11 @@ def display(span: SlotSpan, lang: str) -> str:
 
 def near_miss(asked: Asked, question: str) -> str:
     """What we say when the records are close to the question but hold no answer of the asked kind."""
-    thai, english = LOOKED_FOR[asked.specific or "money"]
+    if asked.specific:
+        thai, english = LOOKED_FOR[asked.specific]
+    else:  # a count of a named unit: "กี่คน", "how many people"
+        unit = asked.unit or ""
+        thai, english = f"จำนวน{unit}", f"the number of {UNIT_EN.get(unit, unit)}"
     about = " ".join(asked.acronyms)
     if asked.lang == "en":
         return f"The records do not give {english}" + (f" for {about}." if about else ".")
@@ -182,14 +204,17 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
     if not asked.slots or not sentences:
         return None
     pool = _pool(asked, passages, sentences)
-    picks: list[_Pick] = []
+    picks: list[_Pick] = _together(asked, pool, question)
     for slot in asked.slots:
+        if any(p.slot == slot for p in picks):
+            continue
         pick = _pick(slot, pool, picks, asked, question)
         if pick is None and slot == "year":  # no year written alone: the date that holds it
             pick = _pick("date", pool, picks, asked, question)
         if pick is not None:
             picks.append(pick)
-        elif slot == "number" and asked.specific:
+        elif slot == "number" and (asked.specific or asked.unit):
+            # an amount or a count of a named unit is a fact the records either give or do not
             top = pool[0]
             nearest = [Citation(1, passages[top.passage], [(top.start, top.end)])]
             return CitedAnswer(near_miss(asked, question), nearest, refused=True)

@@ -83,3 +83,17 @@ def test_a_room_question_gets_the_room_not_the_video_link():
 def test_organisations_the_question_names_in_english_are_not_its_answer():
     short = answer("Which organisation besides the ASEAN Secretariat hosted the SOCA Retreat?", [SOCA])
     assert "ASEAN Secretariat" not in [f.text for f in short.facts]
+
+
+def test_times_in_english_answers_are_written_the_english_way():
+    english = answer("What time did Thailand join the SOCA Retreat?", [SOCA])
+    assert english.facts[0].text == "09:00" and "(quoted in Thai" not in english.text
+    thai = answer("ฝ่ายไทยเข้าร่วมการประชุม SOCA Retreat เวลาใด", [SOCA])
+    assert thai.facts[0].text == "09.00 น."
+
+
+def test_a_count_of_a_named_unit_that_is_not_given_is_a_near_miss():
+    short = answer("การประชุม SOCA Retreat มีผู้เข้าร่วมกี่คน", [SOCA])
+    assert short.refused and short.text == "ไม่พบข้อมูลจำนวนคนของ SOCA ในบันทึกการประชุม"
+    english = answer("How many people attended the SOCA Retreat?", [SOCA])
+    assert english.refused and english.text == "The records do not give the number of people for SOCA."
