@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from prachum.config import Settings, load_settings
-from rag.engine import Prachum
 from prachum.types import EvidenceStrength
+from rag.engine import Prachum
 from rag.gate import evidence_strength, should_answer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,8 +32,16 @@ from evals.answer_bench import (
 )
 from evals.benchmarks import RetrievalReport, load_iapp, load_ood_questions, load_xquad_th, run_retrieval
 from evals.report import flat_metrics, render_table, write_reports
-from evals.seeds import (FACTS_PATH, FOLLOWUPS_PATH, SEEDS_DIR, SeedReport, evaluate_seeds, load_facts,
-                         load_followups, spread)
+from evals.seeds import (
+    FACTS_PATH,
+    FOLLOWUPS_PATH,
+    SEEDS_DIR,
+    SeedReport,
+    evaluate_seeds,
+    load_facts,
+    load_followups,
+    spread,
+)
 from prachum.config import ANSWERERS, Settings
 from prachum.errors import EvalError
 

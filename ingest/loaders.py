@@ -8,12 +8,13 @@ Failures a user can fix (wrong format, scanned PDF, password) raise
 """
 from __future__ import annotations
 
-from prachum.errors import LoadError
 import codecs
 import re
 import unicodedata
 import zipfile
 from pathlib import Path
+
+from prachum.errors import LoadError
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
 # Bigger files are refused before they are read: far past any meeting record, and a
@@ -269,7 +270,7 @@ def _load_html(path: Path) -> str:
 
 
 def _load_pdf(path: Path) -> str:
-    from pypdf import PdfReader, PasswordType
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     try:

@@ -12,7 +12,6 @@ does not say (e.g. a scanned letter without a dateline)::
 """
 from __future__ import annotations
 
-from prachum.errors import SidecarError
 import re
 import tomllib
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 from pythainlp.tokenize import word_tokenize
 
 from ingest.clean import Cleaned
+from prachum.errors import SidecarError
 from prachum.thai.dates import find_dates, meeting_date
 
 SIDECAR_NAME = "sources.toml"

@@ -28,13 +28,13 @@ from tqdm import tqdm
 
 from ingest.chunk import chunk_text
 from ingest.clean import clean_document
-from prachum.thai.dates import format_thai_date
 from ingest.loaders import SUPPORTED_SUFFIXES, EmptyDocumentError, LoadError, check_size, load_text
 from ingest.metadata import DocMeta, extract_metadata
 from prachum.config import Settings
 from prachum.errors import PrachumError
-from prachum.models import SupportsEmbedding
 from prachum.index.store import ChunkRecord, IndexStore
+from prachum.models import SupportsEmbedding
+from prachum.thai.dates import format_thai_date
 from prachum.thai.text import search_form
 
 PIPELINE_VERSION = "1"

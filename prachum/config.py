@@ -7,7 +7,6 @@ Every other module receives a :class:`Settings`; none reads the environment itse
 """
 from __future__ import annotations
 
-from prachum.errors import SettingsError
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from platformdirs import user_cache_dir, user_data_dir
+
+from prachum.errors import SettingsError
 
 ANSWERERS = ("local", "extractive", "openai")
 FUSIONS = ("zscore", "minmax", "rrf", "dense", "bm25")

@@ -16,10 +16,10 @@ from typing import Sequence
 import numpy as np
 from pythainlp.corpus import thai_stopwords
 
+from prachum.models import SupportsEmbedding
 from prachum.thai.dates import find_dates, without_dates
 from prachum.thai.text import named, search_form, word_tokens
 from prachum.types import Citation, CitedAnswer, Passage
-from prachum.models import SupportsEmbedding
 from rag.evidence import Sentence, split_passage
 
 MARKER = re.compile(r"\s?\[(\d{1,2})\]")

@@ -19,8 +19,19 @@ from langchain_core.runnables import Runnable
 from prachum.config import Settings
 from prachum.index.store import IndexStore
 from prachum.models import SupportsEmbedding
-from prachum.types import (Answer, Citation, CitedAnswer, Done, Event, EvidenceStrength, Fact, Filters, Passage,
-                           Retrieved, Token)
+from prachum.types import (
+    Answer,
+    Citation,
+    CitedAnswer,
+    Done,
+    Event,
+    EvidenceStrength,
+    Fact,
+    Filters,
+    Passage,
+    Retrieved,
+    Token,
+)
 from rag.answer import extractive_answer, select_context
 from rag.cite import attach_citations
 from rag.evidence import Sentence, SentenceVectors, score_sentences

@@ -17,11 +17,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from prachum.thai.sentences import split_sentences
-from prachum.thai.dates import find_dates
-from prachum.thai.text import search_form
 from prachum.index.bm25 import coverage, query_terms
 from prachum.models import SupportsEmbedding
+from prachum.thai.dates import find_dates
+from prachum.thai.sentences import split_sentences
+from prachum.thai.text import search_form
 from prachum.types import Passage
 
 ASK_KINDS: dict[str, re.Pattern[str]] = {

@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from prachum.errors import QuestionError
 from prachum.index.bm25 import coverage, query_terms
 from prachum.thai.dates import without_dates
 from prachum.thai.text import named, search_form, word_tokens
-from prachum.errors import QuestionError
 from prachum.types import EvidenceStrength, Passage
 
 COVERAGE_WEIGHT = 0.05

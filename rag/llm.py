@@ -11,7 +11,6 @@ slot states, so alternating between two system prompts (say Thai and English) st
 """
 from __future__ import annotations
 
-from prachum.errors import LlmError
 import queue
 import secrets
 import threading
@@ -33,8 +32,9 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
-from prachum.models.fetch import ModelSetupError
 from prachum.config import Settings
+from prachum.errors import LlmError
+from prachum.models.fetch import ModelSetupError
 
 # ~1.5k prompt tokens + up to a few hundred answer tokens, with room to spare; the
 # KV cache of this 1.5B model costs ~28 KB per token, so 4096 tokens is ~115 MB.

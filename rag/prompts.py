@@ -13,7 +13,6 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from prachum.thai.dates import find_dates, format_thai_date
 from prachum.thai.text import search_form
-from rag.question import question_language  # noqa: F401  (re-exported: the engine and tests read it here)
 
 REFUSAL = {
     "th": "ไม่พบข้อมูลนี้ในบันทึกการประชุม",

@@ -22,7 +22,6 @@ from prachum.thai.text import search_form
 from prachum.types import Filters, Passage
 from rag.fusion import fuse, ranked
 
-
 # A question naming one day is widened by a few days: news items are often dated the day
 # after the meeting they report ("9 ก.พ." for a meeting on "8 ก.พ.").
 DAY_SLACK = timedelta(days=3)

@@ -8,7 +8,6 @@ index from Chroma, which holds everything needed to do so.
 """
 from __future__ import annotations
 
-from prachum.errors import StoreError
 import json
 import os
 import threading
@@ -22,10 +21,10 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from prachum.config import Settings
+from prachum.errors import StoreError
 from prachum.index.bm25 import BM25Index
 from prachum.models import SupportsEmbedding
 from prachum.thai.text import word_tokens
-
 
 
 @dataclass(frozen=True)

