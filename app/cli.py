@@ -22,6 +22,7 @@ import click
 from prachum import offline as _offline  # noqa: F401
 from prachum.config import ANSWERERS, Settings, load_settings
 from prachum.errors import PrachumError
+from prachum.types import display_source
 
 if TYPE_CHECKING:
     from app.service import Service
@@ -66,13 +67,6 @@ def service_from(ctx: click.Context, settings: Settings) -> "Service":
     from app.service import Service
 
     return Service(settings=settings, opener=ctx.obj.get("open_engine"))
-
-
-def display_path(source: str) -> str:
-    """The path as the user knows it: relative to the current folder when inside it."""
-    from prachum.types import display_source
-
-    return display_source(source)
 
 
 @click.group(cls=PrachumGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,7 +133,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, chunk_token
     """
     report = service_from(ctx, settings_from(ctx, chunk_tokens=chunk_tokens)).ingest(paths, prune=prune)
     for r in report.results:
-        line = f"{r.status:9} {display_path(str(r.path))}"
+        line = f"{r.status:9} {display_source(str(r.path))}"
         if r.chunks:
             line += f"  ({r.chunks} chunks)"
         if r.reason:
@@ -173,7 +167,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         return
     for d in docs:
         click.echo(f"{d.date or '----------':10}  {d.chunks:3} chunks  {d.title[:70]}")
-        click.echo(f"{'':10}  {display_path(d.source)}")
+        click.echo(f"{'':10}  {display_source(d.source)}")
     click.echo(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
 
 
@@ -196,7 +190,7 @@ def remove(ctx: click.Context, source: str) -> None:
         reason = str(exc) if exc.ambiguous else f"{source} is not in the index"
         raise click.ClickException(f"{reason}; `prachum sources` lists what is") from None
     removed = service.remove(target)
-    click.echo(f"removed {display_path(target)} ({removed} chunks)")
+    click.echo(f"removed {display_source(target)} ({removed} chunks)")
 
 
 def mark(text: str, spans: list[tuple[int, int]], color: bool) -> str:
@@ -217,7 +211,7 @@ def print_answer(answer, color: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo("")
     for c in answer.citations:
         p = c.passage
-        click.echo(click.style(f"[{c.n}] {p.title}", bold=color) + f"  ({p.date or 'no date'})  {display_path(p.source)}")
+        click.echo(click.style(f"[{c.n}] {p.title}", bold=color) + f"  ({p.date or 'no date'})  {display_source(p.source)}")
         click.echo("    " + mark(p.text, c.highlights, color).replace("\n", "\n    "))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from prachum.thai.dates import format_date
@@ -20,7 +21,7 @@ from prachum.thai.gazetteer import english_name, lookup
 from prachum.thai.text import search_form
 from prachum.types import Citation, CitedAnswer, Fact, Passage
 from rag.evidence import Sentence
-from rag.question import Asked
+from rag.question import Asked, editions
 from rag.slots import SlotSpan, expansion_of, recognise
 
 # Which recogniser kinds can fill each slot a question asks for.
@@ -75,9 +76,6 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
     return True
 
 
-_EDITIONS = re.compile(r"ครั้งที่\s*(\d{1,3})|\b(\d{1,3})(?:st|nd|rd|th)\b")
-
-
 def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bool:
     """Whether the sentence, read with its record's title, is about the meeting the question names:
     every acronym it names, and its edition when the sentence gives editions at all."""
@@ -86,8 +84,8 @@ def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bo
     meetings = [a for a in asked.acronyms if lookup(a) is None]  # "ASEAN" names a body, not a meeting
     if not all(acronym.upper().replace(" ", "") in squashed for acronym in meetings):
         return False
-    editions = {int(a or b) for a, b in _EDITIONS.findall(form)}
-    return asked.edition is None or not editions or asked.edition in editions
+    named = editions(form)
+    return asked.edition is None or not named or asked.edition in named
 
 
 def _near_cues(spans: list[SlotSpan], sentence: str, cues: Sequence[str], limit: int) -> list[SlotSpan]:
@@ -101,17 +99,24 @@ def _near_cues(spans: list[SlotSpan], sentence: str, cues: Sequence[str], limit:
 
 
 def _spans(slot: str, sentence: Sentence, asked: Asked, question: str) -> list[SlotSpan]:
+    return list(_spans_in(slot, sentence.text, asked, question))
+
+
+@lru_cache(maxsize=2048)
+def _spans_in(slot: str, text: str, asked: Asked, question: str) -> tuple[SlotSpan, ...]:
+    """The fillers of ``slot`` in one sentence. Cached: the joint pass and the per-slot pass of
+    :func:`compose` read the same few sentences, and the same evidence comes back question after question."""
     if slot == "expansion":
-        found = [expansion_of(sentence.text, acronym) for acronym in asked.acronyms]
-        return [s for s in found if s is not None][:1]
+        found = [expansion_of(text, acronym) for acronym in asked.acronyms]
+        return tuple(s for s in found if s is not None)[:1]
     spans, seen = [], set()
-    for span in recognise(sentence.text, FILLERS[slot]):
+    for span in recognise(text, FILLERS[slot]):
         key = span.value if span.kind in ("country", "organisation") and span.value else span.text
         if key not in seen and _accepts(slot, span, asked, question):
             seen.add(key)  # "ประเทศญี่ปุ่น" and "Japan" in one sentence are one country
             spans.append(span)
     limit = MAX_SPANS.get(slot, 1) if asked.plural or slot == "list" else 1
-    return _near_cues(spans, sentence.text, asked.cues, limit)
+    return tuple(_near_cues(spans, text, asked.cues, limit))
 
 
 def _pick(slot: str, pool: Sequence[Sentence], picks: Sequence[_Pick], asked: Asked, question: str) -> _Pick | None:

@@ -12,6 +12,9 @@ from typing import Sequence
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from rag.question import analyse
+from rag.slots import recognise
+
 REFERS_BACK = re.compile(
     r"เขา|เธอ|ท่าน(?!ใด)|ดังกล่าว|ครั้งนั้น|ครั้งนี้|การประชุมนั้น|การประชุมนี้|ที่นั่น|คนนั้น|คนนี้|ตอนนั้น|เรื่องนี้|เรื่องนั้น|"
     r"\b(he|she|him|her|his|hers|they|them|their|it|its|that meeting|this meeting|there|then|the same)\b",
@@ -37,8 +40,6 @@ _MEETING_REF = re.compile(r"การประชุม(?:นั้น|นี้
 
 def _person(answer: str) -> str | None:
     """The first person the previous answer named, with honorific, without position."""
-    from rag.slots import recognise
-
     for span in recognise(answer, ("person",)):
         value = span.value
         honorific, name = getattr(value, "honorific", ""), getattr(value, "name", "")
@@ -49,8 +50,6 @@ def _person(answer: str) -> str | None:
 
 def _meeting(question: str) -> str | None:
     """The meeting the previous question named: its acronyms and edition."""
-    from rag.question import analyse
-
     asked = analyse(question)
     if not asked.acronyms:
         return None

@@ -117,6 +117,11 @@ def _positions(question: str) -> list[tuple[int, str, str]]:
     return sorted(found.values())
 
 
+def editions(text: str) -> list[int]:
+    """The meeting editions a text names, in order: "ครั้งที่ ๑๖" (in search form), "16th", "No. 16"."""
+    return [int(next(g for g in m.groups() if g)) for m in _EDITION.finditer(text)]
+
+
 def analyse(question: str) -> Asked:
     form = search_form(question)
     hits = _positions(form)
@@ -137,7 +142,7 @@ def analyse(question: str) -> Asked:
         if specific and "number" not in slots:
             slots = (*slots, "number")
     unit = next((name for name, pattern in _UNITS if re.search(pattern, form, re.I)), None)
-    edition = next((int(next(g for g in m.groups() if g)) for m in _EDITION.finditer(form)), None)
+    edition = next(iter(editions(form)), None)
     return Asked(
         kinds=tuple(kind for _, kind, _ in hits) or ("what",),
         slots=slots,
