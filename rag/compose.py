@@ -22,7 +22,7 @@ from prachum.thai.text import search_form
 from prachum.types import Citation, CitedAnswer, Fact, Passage
 from rag.evidence import Sentence
 from rag.question import Asked, editions
-from rag.slots import SlotSpan, expansion_of, recognise
+from prachum.slots import SlotSpan, expansion_of, recognise
 
 # Which recogniser kinds can fill each slot a question asks for.
 FILLERS: dict[str, tuple[str, ...]] = {

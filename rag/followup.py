@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.question import analyse
-from rag.slots import recognise
+from prachum.slots import recognise
 
 REFERS_BACK = re.compile(
     r"เขา|เธอ|ท่าน(?!ใด)|ดังกล่าว|ครั้งนั้น|ครั้งนี้|การประชุมนั้น|การประชุมนี้|ที่นั่น|คนนั้น|คนนี้|ตอนนั้น|เรื่องนี้|เรื่องนั้น|"

@@ -26,8 +26,8 @@ ALLOWED = {
 }
 # Inside a package, a module may import only the ones listed before it: the order data flows.
 ORDER = {
-    "prachum": ["offline", "errors", "config", "types", "thai", "models", "index"],
-    "rag": ["fusion", "retriever", "gate", "evidence", "slots", "question", "cite", "compose", "answer", "prompts",
+    "prachum": ["offline", "errors", "config", "types", "thai", "slots", "meetings", "models", "index"],
+    "rag": ["fusion", "retriever", "gate", "evidence", "question", "cite", "compose", "answer", "prompts",
             "followup", "llm", "engine"],
 }
 MAX_LINES = 400

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from rag.slots.base import DIGITS, THAI, SlotSpan, non_overlapping, number, span, word_starts
-from rag.slots.when import dates, times
+from prachum.slots.base import DIGITS, THAI, SlotSpan, non_overlapping, number, span, word_starts
+from prachum.slots.when import dates, times
 
 _NUM = r"(?P<num>[0-9\u0e50-\u0e59]{1,3}(?:,[0-9\u0e50-\u0e59]{3})+(?:\.[0-9\u0e50-\u0e59]+)?|[0-9\u0e50-\u0e59]+(?:\.[0-9\u0e50-\u0e59]+)?)"
 _QUALIFIER = r"(?:(?<!งบ)(?:ประมาณ|ราว|เกือบ|กว่า|มากกว่า|ไม่น้อยกว่า|ไม่เกิน|อย่างน้อย|(?i:about|approximately|around|over|more than|nearly|almost|at least))\s*)?"

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from rag.slots.base import SLOT_KINDS, Person, Place, SlotSpan
-from rag.slots.lists import enumerations
-from rag.slots.names import countries, expansion_of, expansions, organisations
-from rag.slots.numbers import numbers
-from rag.slots.people import people
-from rag.slots.places import places
-from rag.slots.when import dates, times, years
+from prachum.slots.base import SLOT_KINDS, Person, Place, SlotSpan
+from prachum.slots.lists import enumerations
+from prachum.slots.names import countries, expansion_of, expansions, organisations
+from prachum.slots.numbers import numbers
+from prachum.slots.people import people
+from prachum.slots.places import places
+from prachum.slots.when import dates, times, years
 
 RECOGNISERS: dict[str, Callable[[str], list[SlotSpan]]] = {
     "person": people, "date": dates, "year": years, "time": times, "place": places, "number": numbers,

@@ -5,7 +5,7 @@ import re
 from datetime import time
 
 from prachum.thai.dates import find_dates
-from rag.slots.base import DIGITS, SlotSpan, span
+from prachum.slots.base import DIGITS, SlotSpan, span
 
 _D = "[0-9\u0e50-\u0e59]"
 _CLOCK = (r"(?<![0-9\u0e50-\u0e59.:/])(?P<hN>D{1,2})\s?[.:]\s?(?P<mN>D{2})(?![0-9\u0e50-\u0e59]|\.[0-9])"

@@ -9,7 +9,7 @@ from datetime import date, time
 
 import pytest
 
-from rag.slots import SLOT_KINDS, Person, Place, SlotSpan, expansion_of, recognise
+from prachum.slots import SLOT_KINDS, Person, Place, SlotSpan, expansion_of, recognise
 
 
 def texts(text: str, kind: str) -> list[str]:
@@ -394,7 +394,7 @@ def test_no_numbers_from_years_and_names(text):
 
 
 def test_years_stated_as_years_in_both_eras():
-    from rag.slots import recognise
+    from prachum.slots import recognise
 
     text = "ประเทศไทยเป็นเจ้าภาพในปี 2557 และ พ.ศ. ๒๕๕๘ ส่วนการประชุมเมื่อวันที่ 8 ก.พ. 2564 จัดขึ้นทางไกล in 2016"
     assert [(s.text, s.value) for s in recognise(text, ["year"])] == [("2557", 2014), ("๒๕๕๘", 2015), ("2016", 2016)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rag.slots.base import THAI, SlotSpan, number, span
+from prachum.slots.base import THAI, SlotSpan, number, span
 
 _INTRO = re.compile(r"(?:ได้แก่|ประกอบด้วย|อาทิ|(?:ดัง|มี)ต่อไปนี้|ดังนี้|(?i:including|namely|as follows|consisting of)):?\s*")
 _COUNT = re.compile(r"(?<![0-9\u0e50-\u0e59.,])(?P<n>[0-9\u0e50-\u0e59]{1,2})\s?[\u0e01-\u0e4f]{1,12}\s*$")

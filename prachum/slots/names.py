@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from prachum.thai.gazetteer import find_countries, find_organisations
-from rag.slots.base import THAI, SlotSpan, non_overlapping, span, word_starts
+from prachum.slots.base import THAI, SlotSpan, non_overlapping, span, word_starts
 
 _ORD = r"(?:\d{1,3}(?:st|nd|rd|th)\s+)"
 _ACR = r"(?:[0-9]?[A-Z][A-Za-z0-9&\-]*[A-Z0-9](?:\s?\+\s?3)?)"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from prachum.thai.gazetteer import find_countries, find_organisations
-from rag.slots.base import THAI, Place, SlotSpan, non_overlapping, span, word_starts
-from rag.slots.people import VERBS, title_at
-from rag.slots.when import dates, times
+from prachum.slots.base import THAI, Place, SlotSpan, non_overlapping, span, word_starts
+from prachum.slots.people import VERBS, title_at
+from prachum.slots.when import dates, times
 
 PLACE_HEADS = ("ห้อง", "ชั้น", "อาคาร", "ตึก", "โรงแรม", "ถนน", "ถ.", "ซอย", "แขวง", "เขต", "ตำบล", "อำเภอ", "จังหวัด",
                "กรุง", "เมือง", "ประเทศ", "ศูนย์", "สำนักงาน", "กระทรวง", "กรม", "มหาวิทยาลัย", "ทำเนียบ", "สถาน", "หอประชุม",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from prachum.thai.gazetteer import find_organisations
-from rag.slots.base import THAI, THAI_LETTER, Person, SlotSpan, non_overlapping, span, starts_word, word_starts
+from prachum.slots.base import THAI, THAI_LETTER, Person, SlotSpan, non_overlapping, span, starts_word, word_starts
 
 # Thai honorifics, longest first so "นางสาว" wins over "นาง" (and "ผู้ช่วยศาสตราจารย์" over the position "ผู้ช่วย")
 _TITLES = sorted((
