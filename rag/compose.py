@@ -12,23 +12,24 @@ answer it, and we say what we looked for instead of quoting something else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
-from prachum.thai.dates import format_date
+from prachum.thai.dates import ENGLISH_MONTH_NAMES, THAI_MONTH_NAMES, format_date
 from prachum.thai.gazetteer import english_name, lookup
 from prachum.thai.text import search_form
 from prachum.types import Citation, CitedAnswer, Fact, Passage
 from rag.evidence import Sentence
 from rag.question import Asked, editions
-from prachum.slots import SlotSpan, expansion_of, recognise
+from prachum.slots import SlotSpan, Title, expansion_of, recognise
+from prachum.slots.editions import EditionMention, clause_of, edition_mentions, mentions
 
 # Which recogniser kinds can fill each slot a question asks for.
 FILLERS: dict[str, tuple[str, ...]] = {
     "person": ("person",), "host": ("country", "organisation"), "country": ("country",),
     "organisation": ("organisation", "country"), "date": ("date",), "year": ("year",), "time": ("time",), "place": ("place",),
-    "number": ("number",), "expansion": ("expansion",), "list": ("list",),
+    "number": ("number",), "expansion": ("expansion",), "list": ("list",), "title": ("title",), "month": ("month",),
 }
 # How many spans of one sentence a slot takes: "ใครบ้าง" and the +3 countries are several.
 MAX_SPANS = {"person": 3, "country": 4, "host": 2, "organisation": 2, "list": 1, "year": 2}
@@ -42,6 +43,10 @@ LOOKED_FOR = {
     "money": ("จำนวนเงิน (งบประมาณหรือค่าใช้จ่าย)", "an amount of money (a budget or a cost)"),
     "rate": ("อัตรา (เช่น อัตราแลกเปลี่ยนหรือร้อยละ)", "a rate (such as an exchange rate or a percentage)"),
 }
+CLAUSE_SLOTS = ("date", "time", "place", "month", "year")
+# slots whose absence, for a meeting the records only mention, is a near miss rather than a gap
+LOOKED_FOR_SLOT = {"date": ("วันที่จัด", "its date"), "time": ("เวลา", "its time"), "place": ("สถานที่จัด", "its venue"),
+                   "person": ("ชื่อบุคคล", "the person asked about")}
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|\b(?:room|floor|building|hotel|venue)\b", re.I)
 
@@ -184,6 +189,12 @@ def display(span: SlotSpan, lang: str) -> str:
         return f"{number} {UNIT_EN[unit]}" if unit in UNIT_EN else span.text
     if lang == "en" and span.kind in ("country", "organisation") and isinstance(span.value, str) and span.value:
         return english_name(span.value) or span.text
+    if span.kind == "month" and isinstance(span.value, tuple):
+        month, year = span.value
+        names = ENGLISH_MONTH_NAMES if lang == "en" else THAI_MONTH_NAMES
+        return names[month] + (f" {year + 543 if lang == 'th' else year}" if year else "")
+    if span.kind == "title" and isinstance(span.value, Title):
+        return span.value.reads(lang)
     if span.kind == "expansion" and isinstance(span.value, tuple):
         return str(span.value[1])
     return span.text.strip()
@@ -202,27 +213,87 @@ def near_miss(asked: Asked, question: str) -> str:
     return f"ไม่พบข้อมูล{thai}" + (f"ของ {about} " if about else "") + "ในบันทึกการประชุม"
 
 
+def unknown_edition(question: str, passages: Sequence[Passage]) -> EditionMention | None:
+    """A numbered meeting the question names that no passage mentions ("SOMSWD ครั้งที่ 20" when the
+    records hold the 16th and 17th): the records are on topic but cannot answer."""
+    texts = [f"{p.title}\n{p.text}" for p in passages]
+    return next((m for m in edition_mentions(question) if not any(mentions(t, m) for t in texts)), None)
+
+
+def edition_refusal(mention: EditionMention, lang: str) -> str:
+    name = mention.names[0] if mention.names else ""
+    if lang == "en":
+        return f"The records do not mention the {_ordinal(mention.edition)} {name}.".replace("  ", " ")
+    return f"ไม่พบข้อมูลการประชุม {name} ครั้งที่ {mention.edition} ในบันทึกการประชุม".replace("  ", " ")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def mentioned_only(question: str, passages: Sequence[Passage]) -> EditionMention | None:
+    """A numbered meeting the question names that the passages mention only in passing: no record
+    is about it (its title does not name it), so what they say of their own meeting is not its answer."""
+    for mention in edition_mentions(question):
+        if not any(mentions(p.title, mention) for p in passages):
+            return mention
+    return None
+
+
+def _clauses(pool: Sequence[Sentence], mention: EditionMention) -> list[Sentence]:
+    """The parts of the sentences that speak of a meeting the records only mention."""
+    parts = []
+    for s in pool:
+        if (clause := clause_of(s.text, mention)) is not None:
+            a, b = clause
+            parts.append(replace(s, text=s.text[a:b], start=s.start + a, end=s.start + b))
+    return parts
+
+
+def slot_refusal(slot: str, mention: EditionMention, lang: str) -> str:
+    thai, english = LOOKED_FOR_SLOT[slot]
+    name = mention.names[0] if mention.names else ""
+    if lang == "en":
+        return f"The records mention the {_ordinal(mention.edition)} {name} but do not give {english}."
+    return f"บันทึกกล่าวถึงการประชุม {name} ครั้งที่ {mention.edition} แต่ไม่พบ{thai}ของการประชุมนี้"
+
+
+def _nearest(passages: Sequence[Passage], sentences: Sequence[Sentence]) -> list[Citation]:
+    top = sentences[0]
+    return [Citation(1, passages[top.passage], [(top.start, top.end)])]
+
+
 def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> CitedAnswer | None:
     """The short answer from the slots ``asked`` wants, or None when no slot can be filled
-    (the caller then answers with the best sentence). A specific amount that is missing is a
-    refusal that still carries the nearest evidence."""
-    if not asked.slots or not sentences:
+    (the caller then answers with the best sentence). A specific amount that is missing, or a
+    numbered meeting the records never mention, is a refusal that still carries the nearest evidence."""
+    if not sentences:
+        return None
+    if (absent := unknown_edition(question, passages)) is not None:
+        return CitedAnswer(edition_refusal(absent, asked.lang), _nearest(passages, sentences), refused=True)
+    if not asked.slots:
         return None
     pool = _pool(asked, passages, sentences)
-    picks: list[_Pick] = _together(asked, pool, question)
+    only = mentioned_only(question, passages)
+    # when and where of a meeting the records only mention: from what they say after naming it
+    clauses = (_clauses(pool, only) or pool) if only is not None else pool
+    picks: list[_Pick] = _together(asked, pool, question) if only is None else []
     for slot in asked.slots:
         if any(p.slot == slot for p in picks):
             continue
-        pick = _pick(slot, pool, picks, asked, question)
-        if pick is None and slot == "year":  # no year written alone: the date that holds it
-            pick = _pick("date", pool, picks, asked, question)
+        where = clauses if slot in CLAUSE_SLOTS else pool
+        pick = _pick(slot, where, picks, asked, question)
+        if pick is None and slot in ("year", "month"):  # none written alone: the date that holds it
+            pick = _pick("date", where, picks, asked, question)
         if pick is not None:
             picks.append(pick)
         elif slot == "number" and (asked.specific or asked.unit):
             # an amount or a count of a named unit is a fact the records either give or do not
-            top = pool[0]
-            nearest = [Citation(1, passages[top.passage], [(top.start, top.end)])]
-            return CitedAnswer(near_miss(asked, question), nearest, refused=True)
+            return CitedAnswer(near_miss(asked, question), _nearest(passages, pool), refused=True)
+        elif slot in LOOKED_FOR_SLOT and only is not None:
+            # "SOMSWD ครั้งที่ 17 จัดขึ้นวันที่เท่าไร" where the records only say it will be held in December
+            return CitedAnswer(slot_refusal(slot, only, asked.lang), _nearest(passages, pool), refused=True)
     if not picks:
         return None
     numbers: dict[int, int] = {}

@@ -31,12 +31,14 @@ _RULES: tuple[tuple[str, str, str], ...] = (
             r"officer|official|person|leader|chair(?:person)?|speaker)\b", "person"),
     ("time", r"กี่โมง|เวลาใด|เวลาเท่าไร|เวลาอะไร|\bwhat time\b|\bat what time\b", "time"),
     ("year", r"ปีไหน|ปีใด|ปีอะไร|ปี\s*พ\.\s?ศ\.\s*ใด|\b(?:which|what) year\b|\bin what year\b", "year"),
+    ("month", r"เดือนไหน|เดือนใด|เดือนอะไร|\b(?:which|what|in what) month\b", "month"),
     ("when", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันที่ใด|วันอะไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|"
              r"เดือนไหน|เดือนใด|\bwhen\b|\bwhat date\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
              r"\bduring which dates\b", "date"),
     ("where", r"(?<!วัน)ที่ไหน|(?<!วัน)ที่ใด|สถานที่ใด|แห่งใด|ห้องใด|ห้องประชุมใด|\bwhere\b|"
               r"\bwhich (?:\w+ )?(?:room|venue|city|place|hotel|building|floor)\b", "place"),
     ("how_many", r"(?<!เ)กี่(?!ยว)|จำนวนเท่าไร|เท่าไร|เท่าไหร่|เท่าใด|\bhow many\b|\bhow much\b|\bnumber of\b", "number"),
+    ("what", r"(?<!กี่)หัวข้อ|ธีม|แนวคิดหลัก|คำขวัญ|\b(?:theme|topic|title|slogan|motto)\b", "title"),
     ("list", r"อะไรบ้าง|ใดบ้าง|ใครบ้าง|ได้แก่อะไร|ประกอบด้วยอะไร|\bwhich\b.*\b(?:are|were)\b|\blist\b|\bwhat are\b",
      "list"),
     ("why", r"ทำไม|เพราะเหตุใด|เพราะอะไร|\bwhy\b", ""),
@@ -68,6 +70,7 @@ _ROLES = (
     (r"จัดโดย|ผู้จัด|\borgani[sz]", ("จัด", "organi")),
     (r"เปิด|\bopen", ("เปิด", "open")),
     (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent")),
+    (r"นำเสนอ|\bpresent", ("นำเสนอ", "present")),
 )
 _PLURAL = re.compile(r"บ้าง|ทั้งหมด|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
                      r"\bwhich (?:two|three|four|five)\b|\bwho (?:were|are)\b", re.I)
@@ -126,12 +129,14 @@ def analyse(question: str) -> Asked:
     form = search_form(question)
     hits = _positions(form)
     kinds = [kind for _, kind, _ in hits]
-    if "year" in kinds:  # "ในปีใด" asks for the year alone
+    if "year" in kinds or "month" in kinds:  # "ในปีใด", "เดือนใด" ask for the year or month alone
         hits = [h for h in hits if h[1] != "when"]
     # "เท่าไร" in "วันที่เท่าไร" or "กี่" in "กี่โมง" asks for a date or a time, not a count
     if ("when" in kinds or "time" in kinds or "year" in kinds) and "how_many" in kinds and not re.search(
             r"กี่คน|กี่ประเทศ|กี่ครั้ง|how many", form, re.I):
         hits = [h for h in hits if h[1] != "how_many"]
+    if "how_many" in kinds:  # "กี่หัวข้อ" counts the topics
+        hits = [h for h in hits if h[2] != "title"]
     # a list of people or countries is a list of those, not a free list
     if "list" in kinds and "who" in kinds:
         hits = [h for h in hits if h[1] != "list"]

@@ -17,6 +17,8 @@ Spans are offsets into the text given, never normalised: ``text[start:end] == sp
 - number: (float, unit) with Thai units ("คน", "ประเทศ", "%", "ครั้งที่", "ordinal")
 - country / organisation: the canonical Thai name (prachum.thai.gazetteer)
 - expansion: (acronym, long form)                 - list: tuple of item strings
+- title: Title(thai, english), a quoted theme or topic with its other-language form
+- month: (month, CE year or None), a month written by name
 """
 from __future__ import annotations
 
@@ -28,11 +30,12 @@ from prachum.slots.names import countries, expansion_of, expansions, organisatio
 from prachum.slots.numbers import numbers
 from prachum.slots.people import people
 from prachum.slots.places import places
-from prachum.slots.when import dates, times, years
+from prachum.slots.titles import Title, titles
+from prachum.slots.when import dates, months, times, years
 
 RECOGNISERS: dict[str, Callable[[str], list[SlotSpan]]] = {
     "person": people, "date": dates, "year": years, "time": times, "place": places, "number": numbers,
-    "organisation": organisations, "country": countries, "expansion": expansions, "list": enumerations,
+    "organisation": organisations, "country": countries, "expansion": expansions, "list": enumerations, "title": titles, "month": months,
 }
 
 
@@ -50,5 +53,5 @@ def recognise(text: str, kinds: Iterable[str] | None = None) -> list[SlotSpan]:
 
 __all__ = [
     "SLOT_KINDS", "Person", "Place", "SlotSpan", "recognise", "expansion_of", "people", "dates", "times", "places",
-    "numbers", "organisations", "countries", "expansions", "enumerations",
+    "numbers", "organisations", "countries", "expansions", "enumerations", "titles", "Title", "months",
 ]

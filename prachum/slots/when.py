@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from prachum.thai.dates import find_dates
+from prachum.thai.dates import ENGLISH_MONTH_NAMES, THAI_MONTH_NAMES, find_dates
 from prachum.slots.base import DIGITS, SlotSpan, span
 
 _D = "[0-9\u0e50-\u0e59]"
@@ -73,4 +73,23 @@ def times(text: str) -> list[SlotSpan]:
             end -= 1
         value = (first, last) if last else first
         found.append(span("time", text, m.start("h1"), end, value))
+    return found
+
+
+_MONTH_NAMES = "|".join([*THAI_MONTH_NAMES[1:], *ENGLISH_MONTH_NAMES[1:]])
+_MONTH = re.compile(rf"(?:เดือน\s*)?(?P<month>{_MONTH_NAMES})(?:\s*(?:พ\.\s?ศ\.\s*|ค\.\s?ศ\.\s*)?(?P<year>[12๑๒][0-9๐-๙]{{3}})(?![0-9๐-๙]))?")
+
+
+def months(text: str) -> list[SlotSpan]:
+    """Months written by name ("ในเดือนธันวาคม ศกนี้", "December 2021"); value is (month, CE year or None).
+
+    For "จัดในเดือนใด": a record often gives only the month of a meeting still to come.
+    """
+    found = []
+    for m in _MONTH.finditer(text):
+        name = m.group("month")
+        month = THAI_MONTH_NAMES.index(name) if name in THAI_MONTH_NAMES else ENGLISH_MONTH_NAMES.index(name)
+        raw = int(m.group("year").translate(DIGITS)) if m.group("year") else None
+        year = (raw - 543 if raw > 2400 else raw) if raw else None
+        found.append(span("month", text, m.start(), m.end(), (month, year)))
     return found

@@ -97,3 +97,36 @@ def test_a_count_of_a_named_unit_that_is_not_given_is_a_near_miss():
     assert short.refused and short.text == "ไม่พบข้อมูลจำนวนคนของ SOCA ในบันทึกการประชุม"
     english = answer("How many people attended the SOCA Retreat?", [SOCA])
     assert english.refused and english.text == "The records do not give the number of people for SOCA."
+
+
+MENTIONS = Passage(
+    id="m", source="/r/m.txt", title="พม. ร่วมประชุม SOMSWD+3 ครั้งที่ 15", date="2020-09-24", score=1.0, dense=0.9,
+    lexical=2.0,
+    text=("เมื่อวันที่ 24 กันยายน 2563 นางสาววิมลรัตน์ รัชชุกูล เข้าร่วมการประชุม SOMSWD+3 ครั้งที่ 15 "
+          "ที่ประชุมรับทราบผลการประชุม SOMSWD ครั้งที่ 16 ทั้งนี้ ประเทศไทยจะเป็นเจ้าภาพการประชุม SOMSWD ครั้งที่ 17 "
+          "ในเดือนธันวาคม ศกนี้"),
+)
+
+
+def test_an_edition_the_records_never_mention_is_refused_by_name_with_the_nearest_evidence():
+    short = answer("การประชุม SOMSWD ครั้งที่ 20 จัดขึ้นวันที่เท่าไร", (MENTIONS,))
+    assert short.refused and "SOMSWD ครั้งที่ 20" in short.text and short.citations
+    english = answer("When was the 14th SOMSWD+3 held?", (MENTIONS,))
+    assert english.refused and "14th SOMSWD+3" in english.text
+
+
+def test_a_meeting_only_mentioned_in_passing_does_not_take_another_meetings_date():
+    short = answer("การประชุม SOMSWD ครั้งที่ 17 จะจัดขึ้นวันที่เท่าไร", (MENTIONS,))
+    assert short.refused and "ครั้งที่ 17" in short.text
+    month = answer("การประชุม SOMSWD ครั้งที่ 17 ประเทศใดจะเป็นเจ้าภาพ และจัดในเดือนใด", (MENTIONS,))
+    assert not month.refused and "ธันวาคม" in month.text and "ประเทศไทย" in month.text
+
+
+def test_a_theme_question_in_english_gets_the_records_english_title():
+    passage = Passage(
+        id="t", source="/r/t.txt", title="16th SOCCOM", date="2021-03-15", score=1.0, dense=0.9, lexical=2.0,
+        text=("สำหรับการประชุม 16th SOCCOM ในภาคเช้า ภายใต้หัวข้อ “มุ่งสู่การฟื้นตัวและความเข้มแข็งในอาเซียน” "
+              "(Towards Post-COVID Recovery and Resilience in ASEAN) มีวัตถุประสงค์เพื่อหารือ"))
+    short = answer("What was the theme of the morning session of the 16th SOCCOM?", (passage,))
+    assert short.text.startswith("Towards Post-COVID Recovery and Resilience in ASEAN [1]")
+    assert "quoted in Thai" not in short.text
