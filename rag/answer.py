@@ -12,6 +12,7 @@ from typing import Sequence
 from prachum.types import Citation, CitedAnswer, Passage
 from rag.compose import compose
 from rag.evidence import Sentence, asked_kinds
+from rag.near_miss import Corpus
 from rag.question import Asked, analyse
 
 MAX_EXTRACTIVE_SENTENCES = 3
@@ -20,12 +21,12 @@ RELATIVE_FLOOR = 0.35
 
 
 def extractive_answer(question: str, passages: Sequence[Passage], sentences: Sequence[Sentence],
-                      asked: Asked | None = None) -> CitedAnswer:
+                      asked: Asked | None = None, corpus: Corpus | None = None) -> CitedAnswer:
     """The asked facts (rag/compose); failing that, the best sentence plus the best sentences holding
     whatever kind of fact it lacks (date, person, ...). Either way each part cites where it stands."""
     if not sentences:
         return CitedAnswer("", [])
-    short = compose(question, asked or analyse(question), passages, sentences)
+    short = compose(question, asked or analyse(question), passages, sentences, corpus)
     if short is not None:
         return short
     best = sentences[0]

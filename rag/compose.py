@@ -21,9 +21,23 @@ from prachum.thai.gazetteer import english_name, lookup
 from prachum.thai.text import search_form
 from prachum.types import Citation, CitedAnswer, Fact, Passage
 from rag.evidence import Sentence
+from rag.near_miss import (
+    Corpus,
+    LOOKED_FOR_SLOT,
+    UNIT_EN,
+    edition_refusal,
+    ending_refusal,
+    mentioned_only,
+    near_miss,
+    position_refusal,
+    slot_refusal,
+    stranger_refusal,
+    unknown_edition,
+    unknown_person,
+)
 from rag.question import Asked, editions
 from prachum.slots import SlotSpan, Title, expansion_of, recognise
-from prachum.slots.editions import EditionMention, clause_of, edition_mentions, mentions
+from prachum.slots.editions import EditionMention, clause_of
 
 # Which recogniser kinds can fill each slot a question asks for.
 FILLERS: dict[str, tuple[str, ...]] = {
@@ -37,16 +51,7 @@ POOL = 8  # evidence sentences searched for a slot, best first
 OTHER_FLOOR = 0.6  # another record's sentence is tried only at this share of the best sentence's score
 MONEY = re.compile(r"บาท|ดอลลาร์|ยูโร|เยน|หยวน|USD|US\$|\$|baht|dollar|euro|yen", re.I)
 RATE = re.compile(r"%|ร้อยละ|เปอร์เซ็นต์|percent|ต่อ\s*(?:ดอลลาร์|USD)|per\s", re.I)
-UNIT_EN = {"คน": "people", "ประเทศ": "countries", "ครั้ง": "times", "โครงการ": "projects", "หัวข้อ": "topics",
-           "ฉบับ": "documents", "วัน": "days", "บาท": "baht"}
-LOOKED_FOR = {
-    "money": ("จำนวนเงิน (งบประมาณหรือค่าใช้จ่าย)", "an amount of money (a budget or a cost)"),
-    "rate": ("อัตรา (เช่น อัตราแลกเปลี่ยนหรือร้อยละ)", "a rate (such as an exchange rate or a percentage)"),
-}
 CLAUSE_SLOTS = ("date", "time", "place", "month", "year")
-# slots whose absence, for a meeting the records only mention, is a near miss rather than a gap
-LOOKED_FOR_SLOT = {"date": ("วันที่จัด", "its date"), "time": ("เวลา", "its time"), "place": ("สถานที่จัด", "its venue"),
-                   "person": ("ชื่อบุคคล", "the person asked about")}
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|\b(?:room|floor|building|hotel|venue)\b", re.I)
 
@@ -67,6 +72,12 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
             names.append(english_name(span.value) or "")
         if any(name and search_form(name).lower() in asked_form for name in names):
             return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
+    if slot == "person" and asked.position:  # "which Permanent Secretary": the person who holds that post
+        position = search_form(getattr(span.value, "position", None) or "")
+        if not position.startswith(asked.position):
+            return False
+    if slot == "time" and asked.ending and not isinstance(span.value, tuple):
+        return False  # "09.00 น." says when it began, not when it ended
     if slot == "place" and getattr(span.value, "mode", "") == "remote" and VENUE_WORDS.search(question):
         return False  # "จากห้องประชุมใด" asks for the room, not for "ผ่านระบบการประชุมทางไกล"
     if slot == "number":
@@ -200,47 +211,6 @@ def display(span: SlotSpan, lang: str) -> str:
     return span.text.strip()
 
 
-def near_miss(asked: Asked, question: str) -> str:
-    """What we say when the records are close to the question but hold no answer of the asked kind."""
-    if asked.specific:
-        thai, english = LOOKED_FOR[asked.specific]
-    else:  # a count of a named unit: "กี่คน", "how many people"
-        unit = asked.unit or ""
-        thai, english = f"จำนวน{unit}", f"the number of {UNIT_EN.get(unit, unit)}"
-    about = " ".join(asked.acronyms)
-    if asked.lang == "en":
-        return f"The records do not give {english}" + (f" for {about}." if about else ".")
-    return f"ไม่พบข้อมูล{thai}" + (f"ของ {about} " if about else "") + "ในบันทึกการประชุม"
-
-
-def unknown_edition(question: str, passages: Sequence[Passage]) -> EditionMention | None:
-    """A numbered meeting the question names that no passage mentions ("SOMSWD ครั้งที่ 20" when the
-    records hold the 16th and 17th): the records are on topic but cannot answer."""
-    texts = [f"{p.title}\n{p.text}" for p in passages]
-    return next((m for m in edition_mentions(question) if not any(mentions(t, m) for t in texts)), None)
-
-
-def edition_refusal(mention: EditionMention, lang: str) -> str:
-    name = mention.names[0] if mention.names else ""
-    if lang == "en":
-        return f"The records do not mention the {_ordinal(mention.edition)} {name}.".replace("  ", " ")
-    return f"ไม่พบข้อมูลการประชุม {name} ครั้งที่ {mention.edition} ในบันทึกการประชุม".replace("  ", " ")
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def mentioned_only(question: str, passages: Sequence[Passage]) -> EditionMention | None:
-    """A numbered meeting the question names that the passages mention only in passing: no record
-    is about it (its title does not name it), so what they say of their own meeting is not its answer."""
-    for mention in edition_mentions(question):
-        if not any(mentions(p.title, mention) for p in passages):
-            return mention
-    return None
-
-
 def _clauses(pool: Sequence[Sentence], mention: EditionMention) -> list[Sentence]:
     """The parts of the sentences that speak of a meeting the records only mention."""
     parts = []
@@ -251,27 +221,22 @@ def _clauses(pool: Sequence[Sentence], mention: EditionMention) -> list[Sentence
     return parts
 
 
-def slot_refusal(slot: str, mention: EditionMention, lang: str) -> str:
-    thai, english = LOOKED_FOR_SLOT[slot]
-    name = mention.names[0] if mention.names else ""
-    if lang == "en":
-        return f"The records mention the {_ordinal(mention.edition)} {name} but do not give {english}."
-    return f"บันทึกกล่าวถึงการประชุม {name} ครั้งที่ {mention.edition} แต่ไม่พบ{thai}ของการประชุมนี้"
-
-
 def _nearest(passages: Sequence[Passage], sentences: Sequence[Sentence]) -> list[Citation]:
     top = sentences[0]
     return [Citation(1, passages[top.passage], [(top.start, top.end)])]
 
 
-def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> CitedAnswer | None:
+def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences: Sequence[Sentence],
+            corpus: Corpus | None = None) -> CitedAnswer | None:
     """The short answer from the slots ``asked`` wants, or None when no slot can be filled
     (the caller then answers with the best sentence). A specific amount that is missing, or a
     numbered meeting the records never mention, is a refusal that still carries the nearest evidence."""
     if not sentences:
         return None
-    if (absent := unknown_edition(question, passages)) is not None:
+    if (absent := unknown_edition(question, passages, corpus)) is not None:
         return CitedAnswer(edition_refusal(absent, asked.lang), _nearest(passages, sentences), refused=True)
+    if (stranger := unknown_person(question, passages)) is not None:
+        return CitedAnswer(stranger_refusal(stranger, asked.lang), _nearest(passages, sentences), refused=True)
     if not asked.slots:
         return None
     pool = _pool(asked, passages, sentences)
@@ -291,6 +256,10 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
         elif slot == "number" and (asked.specific or asked.unit):
             # an amount or a count of a named unit is a fact the records either give or do not
             return CitedAnswer(near_miss(asked, question), _nearest(passages, pool), refused=True)
+        elif slot == "time" and asked.ending:
+            return CitedAnswer(ending_refusal(asked.lang), _nearest(passages, pool), refused=True)
+        elif slot == "person" and asked.position:
+            return CitedAnswer(position_refusal(asked), _nearest(passages, pool), refused=True)
         elif slot in LOOKED_FOR_SLOT and only is not None:
             # "SOMSWD ครั้งที่ 17 จัดขึ้นวันที่เท่าไร" where the records only say it will be held in December
             return CitedAnswer(slot_refusal(slot, only, asked.lang), _nearest(passages, pool), refused=True)

@@ -72,6 +72,24 @@ _ROLES = (
     (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent")),
     (r"นำเสนอ|\bpresent", ("นำเสนอ", "present")),
 )
+# Positions a "who" question may name, as Thai records write them (longest first: an assistant
+# permanent secretary is not the permanent secretary). The person answering must hold it.
+POSITIONS = (
+    ("ผู้ช่วยปลัดกระทรวง", "Assistant Permanent Secretary", r"ผู้ช่วยปลัดกระทรวง|\bassistant permanent secretary\b"),
+    ("รองปลัดกระทรวง", "Deputy Permanent Secretary", r"รองปลัดกระทรวง|\bdeputy permanent secretary\b"),
+    ("ปลัดกระทรวง", "Permanent Secretary", r"(?<!ผู้ช่วย)(?<!รอง)ปลัดกระทรวง|(?<!assistant )(?<!deputy )\bpermanent secretary\b"),
+    ("รัฐมนตรีช่วยว่าการ", "Deputy Minister", r"รัฐมนตรีช่วย|\bdeputy minister\b"),
+    ("นายกรัฐมนตรี", "Prime Minister", r"นายกรัฐมนตรี|\bprime minister\b"),
+    ("รัฐมนตรี", "Minister", r"(?<!นายก)รัฐมนตรี(?!ช่วย)|(?<!deputy )(?<!prime )\bminister\b"),
+    ("รองเลขาธิการ", "Deputy Secretary-General", r"รองเลขาธิการ|\bdeputy secretary[- ]general\b"),
+    ("เลขาธิการ", "Secretary-General", r"(?<!รอง)เลขาธิการ|(?<!deputy )\bsecretary[- ]general\b"),
+    ("ผู้ตรวจราชการ", "Inspector-General", r"ผู้ตรวจราชการ|\binspector[- ]general\b"),
+    ("รองอธิบดี", "Deputy Director-General", r"รองอธิบดี|\bdeputy director[- ]general\b"),
+    ("อธิบดี", "Director-General", r"(?<!รอง)อธิบดี|(?<!deputy )\bdirector[- ]general\b"),
+)
+_POSITIONS = tuple((thai, re.compile(pattern, re.I)) for thai, _, pattern in POSITIONS)
+POSITION_EN = {thai: english for thai, english, _ in POSITIONS}
+_ENDING = re.compile(r"สิ้นสุด|เสร็จสิ้น|เลิก|ปิดการประชุม|\b(?:end|ended|ends|finish|finished|close|closed)\b", re.I)
 _PLURAL = re.compile(r"บ้าง|ทั้งหมด|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
                      r"\bwhich (?:two|three|four|five)\b|\bwho (?:were|are)\b", re.I)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9](?:\s?\+\s?3)?\b")
@@ -95,6 +113,8 @@ class Asked:
     specific: str | None = None  # "money" or "rate": only an amount of that kind answers
     cues: tuple[str, ...] = ()  # words (Thai and English) the answer stands next to: เจ้าภาพ/host ...
     plural: bool = False  # "ใดบ้าง", "which countries": the sentence naming the most of them answers
+    position: str | None = None  # "ปลัดกระทรวง" for "which Permanent Secretary": the person must hold it
+    ending: bool = False  # "สิ้นสุดเวลากี่โมง": only a time range gives an end
 
     @property
     def wants_slots(self) -> bool:
@@ -159,4 +179,6 @@ def analyse(question: str) -> Asked:
         specific=specific,
         cues=tuple(cue for pattern, words in _ROLES if re.search(pattern, form, re.I) for cue in words),
         plural=bool(_PLURAL.search(form)),
+        ending=bool(_ENDING.search(form)) and "time" in slots,
+        position=next((thai for thai, pattern in _POSITIONS if pattern.search(form)), None) if "person" in slots else None,
     )

@@ -130,3 +130,31 @@ def test_a_theme_question_in_english_gets_the_records_english_title():
     short = answer("What was the theme of the morning session of the 16th SOCCOM?", (passage,))
     assert short.text.startswith("Towards Post-COVID Recovery and Resilience in ASEAN [1]")
     assert "quoted in Thai" not in short.text
+
+
+def test_a_who_question_naming_a_position_is_answered_by_its_holder_or_refused():
+    passage = Passage(
+        id="p", source="/r/p.txt", title="SOCA Retreat", date="2021-02-08", score=1.0, dense=0.9, lexical=2.0,
+        text=("นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ ได้รับมอบหมายจาก "
+              "นางพัชรี อารยะกุล ปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ ให้เป็น SOCA Leader"))
+    holder = answer("Which Permanent Secretary assigned the SOCA Leader role?", (passage,))
+    assert "พัชรี" in holder.text and "จตุพร" not in holder.text
+    missing = answer("ใครดำรงตำแหน่งรัฐมนตรีว่าการกระทรวงการพัฒนาสังคมฯ ในปี ๒๕๖๔", (passage,))
+    assert missing.refused and "รัฐมนตรี" in missing.text
+    english = answer("Who was the Minister of Social Development and Human Security in 2021?", (passage,))
+    assert english.refused and "Minister" in english.text
+
+
+def test_a_person_named_in_english_whom_the_records_do_not_know_is_refused_by_name():
+    stranger = answer("What did Ms. Kanokwan Srisuk present at the SOCA Retreat?")
+    assert stranger.refused and "Kanokwan Srisuk" in stranger.text
+    known = answer("When did Mrs. Jatuporn Rojanapanich attend the SOCA Retreat?")
+    assert not known.refused and "8 February 2021" in known.text
+
+
+def test_an_end_time_is_given_only_by_a_time_range():
+    assert answer("การประชุม SOCA Retreat สิ้นสุดเวลากี่โมง").refused  # the record gives 09.00 น. alone
+    ranged = Passage(id="r", source="/r/r.txt", title="COP", date="2021-08-26", score=1.0, dense=0.9, lexical=2.0,
+                     text="วันที่ 26 สิงหาคม 2564 เวลา 08.45 – 12.30 น. นางจตุพร โรจนพานิช เข้าร่วมการประชุม")
+    ended = answer("การประชุมเลิกเวลากี่โมง", (ranged,))
+    assert not ended.refused and "12.30" in ended.text
