@@ -251,6 +251,8 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
         pick = _pick(slot, where, picks, asked, question)
         if pick is None and slot in ("year", "month"):  # none written alone: the date that holds it
             pick = _pick("date", where, picks, asked, question)
+        if pick is None and slot == "date" and only is not None and not asked.day:  # "ในเดือนธันวาคม ศกนี้"
+            pick = _pick("month", where, picks, asked, question)
         if pick is not None:
             picks.append(pick)
         elif slot == "number" and (asked.specific or asked.unit):

@@ -89,6 +89,7 @@ POSITIONS = (
 )
 _POSITIONS = tuple((thai, re.compile(pattern, re.I)) for thai, _, pattern in POSITIONS)
 POSITION_EN = {thai: english for thai, english, _ in POSITIONS}
+_DAY = re.compile(r"วันที่เท่าไ|วันที่ใด|วันไหน|วันอะไร|\bwhat date\b|\bwhich (?:day|date)s?\b|\bon what (?:date|day)\b", re.I)
 _ENDING = re.compile(r"สิ้นสุด|เสร็จสิ้น|เลิก|ปิดการประชุม|\b(?:end|ended|ends|finish|finished|close|closed)\b", re.I)
 _PLURAL = re.compile(r"บ้าง|ทั้งหมด|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
                      r"\bwhich (?:two|three|four|five)\b|\bwho (?:were|are)\b", re.I)
@@ -115,6 +116,7 @@ class Asked:
     plural: bool = False  # "ใดบ้าง", "which countries": the sentence naming the most of them answers
     position: str | None = None  # "ปลัดกระทรวง" for "which Permanent Secretary": the person must hold it
     ending: bool = False  # "สิ้นสุดเวลากี่โมง": only a time range gives an end
+    day: bool = False  # "วันที่เท่าไร", "what date": a month alone does not answer
 
     @property
     def wants_slots(self) -> bool:
@@ -180,5 +182,6 @@ def analyse(question: str) -> Asked:
         cues=tuple(cue for pattern, words in _ROLES if re.search(pattern, form, re.I) for cue in words),
         plural=bool(_PLURAL.search(form)),
         ending=bool(_ENDING.search(form)) and "time" in slots,
+        day=bool(_DAY.search(form)),
         position=next((thai for thai, pattern in _POSITIONS if pattern.search(form)), None) if "person" in slots else None,
     )

@@ -158,3 +158,8 @@ def test_an_end_time_is_given_only_by_a_time_range():
                      text="วันที่ 26 สิงหาคม 2564 เวลา 08.45 – 12.30 น. นางจตุพร โรจนพานิช เข้าร่วมการประชุม")
     ended = answer("การประชุมเลิกเวลากี่โมง", (ranged,))
     assert not ended.refused and "12.30" in ended.text
+
+
+def test_when_a_mentioned_meeting_is_to_be_held_the_month_answers():
+    short = answer("When will the 17th SOMSWD be held?", (MENTIONS,))
+    assert not short.refused and short.text.startswith("December")
