@@ -98,9 +98,9 @@ _NUMERIC = re.compile(
 _MONTH_YEAR = re.compile(
     rf"(?:(?P<month1>{_MONTH})\s*{_RANGE_SEP}\s*)?(?P<month>{_MONTH})\s*,?\s*(?:ปี\s*)?(?:{_ERA}\s*)?(?P<year>\d{{4}}|\d{{2}}){_YEAR_END}"
 )
-# a year only counts when introduced: ปี / ปีงบประมาณ / พ.ศ. / ค.ศ. / in / year / during
+# a year only counts when introduced: ปี / ปีงบประมาณ / พ.ศ. / ค.ศ. / in / year / during / the ("the 2018 workshop")
 _YEAR = re.compile(
-    rf"(?:(?P<fiscal>ปีงบประมาณ)|(?P<pi>ปี)|(?P<en>(?i:(?<![A-Za-z])(?:in|year|during)\s+(?:the\s+year\s+)?)))?"
+    rf"(?:(?P<fiscal>ปีงบประมาณ)|(?P<pi>ปี)|(?P<en>(?i:(?<![A-Za-z])(?:in|year|during|the)\s+(?:the\s+year\s+)?)))?"
     rf"\s*(?:{_ERA}\s*)?(?P<year>\d{{4}}|\d{{2}}){_YEAR_END}"
     rf"(?:\s*(?:[-–—]|ถึง|และ|(?i:to|and))\s*(?:(?P<era2>{_BE_ERA}|{_CE_ERA})\s*)?(?P<year2>\d{{4}}){_YEAR_END})?"
 )

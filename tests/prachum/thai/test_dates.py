@@ -206,3 +206,11 @@ def test_dates_are_written_in_the_readers_form():
     assert format_date(span.date, span.last, "en") == "21-22 September 2020"
     assert format_date(date(2021, 1, 30), date(2021, 2, 2), "en") == "30 January - 2 February 2021"
     assert format_date(date(2020, 12, 30), date(2021, 1, 2), "th") == "30 ธันวาคม 2563 - 2 มกราคม 2564"
+
+
+def test_an_english_year_used_as_an_adjective_names_the_period():
+    from prachum.thai.dates import time_range
+
+    first, last = time_range("During which dates was the 2018 workshop held?")
+    assert (first.year, last.year) == (2018, 2018)
+    assert time_range("Who attended the 16th SOCCOM?") is None  # an edition is not a year
