@@ -380,6 +380,12 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, answerer: 
     launch(service, host=host, port=port, auth=credentials)
 
 
+from app.cli_meetings import meetings as _meetings, people as _people  # noqa: E402  (the catalog's commands)
+
+cli.add_command(_meetings)
+cli.add_command(_people)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     cli()

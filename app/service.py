@@ -4,7 +4,8 @@ A :class:`Service` is built from an engine that is already open (the UI, tests) 
 a factory that opens one on first use (the CLI; ``open_engine`` below is the default
 and the one way the app opens an index). Questions read the index together; an
 ingest, upload or removal waits for them behind a read-write lock and then changes the
-index alone, so a browser upload and many questions can share one process.
+index alone, but only while it writes: an upload is read and embedded while questions
+are answered, so a browser upload and many questions can share one process.
 
 The engine's embedder is loaded on first use, so ``prachum sources`` and ``prachum
 remove`` open the index without waiting for the embedding model, and a question
@@ -201,6 +202,7 @@ class Service:
         self._open = opener or open_engine
         self._opening = threading.Lock()
         self.lock = ReadWriteLock()
+        self._changing = threading.Lock()  # one ingest or upload at a time; each takes `lock` only to write
         self.upload_dir = Path(upload_dir or self.settings.data_dir / "uploads")
 
     @property
@@ -278,11 +280,15 @@ class Service:
         return dataclasses.replace(filters, sources=self.resolve_sources(names)) if names else filters
 
     def ingest(self, paths: Iterable[Path], prune: bool = False, progress: bool = True) -> IngestReport:
-        """Add or update files and folders; with ``prune``, forget documents whose files are gone."""
+        """Add or update files and folders; with ``prune``, forget documents whose files are gone.
+
+        Questions go on while files are read and embedded; each takes the write lock only for
+        the moment one document is written.
+        """
         engine = self.engine
-        with self.lock.writing():
+        with self._changing:
             return ingest_paths(list(paths), self.settings, engine.store, engine.embedder, prune=prune,
-                                progress=progress)
+                                progress=progress, writing=self.lock.writing)
 
     def add_files(self, files: Sequence[Path], on_file: Callable[[int, int, str], None] | None = None,
                   unsupported: str = UNSUPPORTED) -> list[FileResult]:
@@ -299,6 +305,8 @@ class Service:
         return results
 
     def _add_one(self, upload: Path, name: str, unsupported: str) -> FileResult:
+        """Copy and ingest one upload. Uploads run one at a time (they share the upload folder),
+        but questions do not wait for the embedding: the write lock is held only for the store write."""
         target = self.upload_dir / name
         suffix = target.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
@@ -309,12 +317,13 @@ class Service:
         except OSError as exc:
             return FileResult(target, "failed", reason=f"cannot read the upload: {exc.strerror}")
         engine = self.engine
-        with self.lock.writing():
+        with self._changing:
             self.upload_dir.mkdir(parents=True, exist_ok=True)
             previous = target.read_bytes() if target.is_file() else None
             target.write_bytes(data)
             try:
-                report = ingest_paths([target], self.settings, engine.store, engine.embedder, progress=False)
+                report = ingest_paths([target], self.settings, engine.store, engine.embedder, progress=False,
+                                      writing=self.lock.writing)
                 result = report.results[0] if report.results else FileResult(target, "failed",
                                                                              reason="nothing was read")
             except Exception:
@@ -341,6 +350,27 @@ class Service:
                 path.unlink(missing_ok=True)
         return removed
 
+    # ---- the meeting catalog (#10) ---------------------------------------------------------
+    def meetings(self, person: str | None = None, since: Any = None, until: Any = None) -> list[dict[str, Any]]:
+        """The meetings the records report on, oldest first (`prachum meetings`, the Meetings tab)."""
+        from app.catalog import meeting_rows
+
+        with self.lock.reading():
+            return meeting_rows(self.engine.store, person, since, until)
+
+    def people(self, name: str | None = None) -> list[dict[str, Any]]:
+        """People across records with their meetings and positions over time (`prachum people`)."""
+        from app.catalog import people_rows
+
+        with self.lock.reading():
+            return people_rows(self.engine.store, name)
+
+    def meeting_card(self, source: str, key: str) -> dict[str, Any] | None:
+        """One meeting's card: names, dates, venue, delegation and outcomes, each with its passage."""
+        from app.catalog import meeting_card
+
+        with self.lock.reading():
+            return meeting_card(self.engine.store, source, key)
 
 __all__ = ["Service", "open_engine", "make_filters", "document_json", "FilterError", "UnknownSource",
            "ReadWriteLock", "LazyEmbedder", "safe_upload_name", "UPLOAD_TYPES", "UNSUPPORTED", "EngineFactory"]

@@ -5,9 +5,8 @@ distractors. Each benchmark is ingested once into a private index
 (evals.benchmarks.build_index: ingest_paths, IndexStore, the product's embedder),
 then every configuration asks every question through rag.retriever.HybridSearch.
 A configuration is a set of Settings changes (fusion, dense_weight, candidates,
-bm25_k1, bm25_b); only the n-gram length of BM25, which is not a setting, is
-varied by rebuilding the store's own BM25Index from its stored words. Nothing is
-tuned on the seed records. Vectors are cached under bench/results/cache, so only
+bm25_k1, bm25_b; the lexical index is searched with other k1/b without being
+rebuilt). Nothing is tuned on the seed records. Vectors are cached under bench/results/cache, so only
 the first run pays for embedding (~30 min on two busy cores; later runs minutes).
 
     python bench/retrieval_fusion.py                      # the dense-weight table (stage "weights")
@@ -37,7 +36,6 @@ from evals.benchmarks import (  # noqa: E402
     RetrievalMetrics,
     build_index,
     evaluate,
-    lexical_index,
     load_iapp,
     load_xquad_th,
     method,
@@ -110,19 +108,15 @@ def stage_fusion(indexes: list[BenchIndex], base: Settings, weights: list[float]
 
 
 def stage_bm25(indexes: list[BenchIndex], base: Settings, weights: list[float]) -> tuple[Table, list[str]]:
-    """BM25 k1 / b / n-gram length, alone and inside the hybrid (the product's fusion and weight)."""
+    """BM25 k1 / b, alone and inside the hybrid (the product's fusion and weight).
+
+    The n-gram length is no longer swept: the lexical index (prachum/index/lexical.py) stores
+    words and 3-grams as written at ingest; bench/lexical_quality.py compares its variants.
+    """
     table: Table = {}
-    names: list[str] = []
-    for ngram in (0, 3):
-        methods = [method(f"k1={k1} b={b} ngram={ngram} {side}", bm25_k1=k1, bm25_b=b,
-                          **({"fusion": "bm25"} if side == "alone" else {}))
-                   for k1 in (0.6, 0.9, 1.2, 1.5) for b in (0.5, 0.75, 0.9) for side in ("alone", "hybrid")]
-        with_ngram = []
-        for index in indexes:
-            with lexical_index(index, base.bm25_k1, base.bm25_b, ngram):
-                with_ngram.append(sweep([index], methods, table))
-        names += with_ngram[0]
-    return table, names
+    methods = [method(f"k1={k1} b={b} {side}", bm25_k1=k1, bm25_b=b, **({"fusion": "bm25"} if side == "alone" else {}))
+               for k1 in (0.6, 0.9, 1.2, 1.5) for b in (0.5, 0.75, 0.9) for side in ("alone", "hybrid")]
+    return table, sweep(indexes, methods, table)
 
 
 def main() -> None:

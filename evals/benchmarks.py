@@ -51,8 +51,8 @@ from evals.bench_data import (
 )
 from evals.embed_cache import CACHE_DIR, CachedEmbedder, cached_embeddings, embedder_label
 from prachum.config import Settings, load_settings
-from prachum.index.bm25 import BM25Index
-from prachum.index.store import IndexStore
+from prachum.index.lexical import LexicalIndex
+from prachum.index.store import IndexStore, lexical_doc
 from prachum.thai.text import search_form
 from rag.fusion import ranked
 from rag.retriever import HybridSearch
@@ -145,31 +145,28 @@ def build_index(bench: Benchmark, embedder: Any, settings: Settings, data_dir: P
     writer = SimpleNamespace(settings=settings, store=store, embedder=cached)
     report = index_contexts(writer, bench, Path(data_dir) / "documents", progress=progress)
     cached.save()
-    start = time.perf_counter()  # what the store's BM25 costs on its own: its build from the stored words
-    BM25Index(settings.bm25_k1, settings.bm25_b).add_many((i, e.tokens) for i, e in store.lexical.items())
     timings = {"ingest_s": report.seconds, "dense_index_s": cached.seconds["passage"] - embedded,
-               "bm25_index_s": time.perf_counter() - start}
+               "bm25_index_s": lexical_build_seconds(store, settings)}
     return BenchIndex(bench, settings, store, cached, report.chunks, timings)
 
 
-@contextmanager
-def lexical_index(index: BenchIndex, k1: float, b: float, ngram: int | None = None) -> Iterator[None]:
-    """The store's BM25 rebuilt from its own stored words with other parameters, for the duration.
+def lexical_build_seconds(store: IndexStore, settings: Settings) -> float:
+    """What the lexical index costs on its own: building it again from the catalog's chunks."""
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="prachum-lexical-") as tmp:
+        rebuilt = LexicalIndex(Path(tmp), settings.bm25_k1, settings.bm25_b)
+        rebuilt.add([lexical_doc(*r) for r in store.catalog.lexical_rows(sorted(store.catalog.live_ids()))])
+        rebuilt.commit()
+        seconds = time.perf_counter() - start
+        rebuilt.close()  # its writer lets go now, before the folder goes
+    return seconds
 
-    ``ngram`` None keeps the current index's (the product's is prachum.index.bm25.NGRAM).
-    """
-    store = index.store
-    current = store.bm25
-    ngram = current.ngram if ngram is None else ngram
-    if (k1, b, ngram) == (current.k1, current.b, current.ngram):
+
+@contextmanager
+def lexical_index(index: BenchIndex, k1: float, b: float) -> Iterator[None]:
+    """The store's lexical index searched with other BM25 parameters, for the duration."""
+    with index.store.lexical_scoring(k1, b):
         yield
-        return
-    store.bm25 = BM25Index(k1, b, ngram=ngram)
-    store.bm25.add_many((i, e.tokens) for i, e in store.lexical.items())
-    try:
-        yield
-    finally:
-        store.bm25 = current
 
 
 # --- asking ----------------------------------------------------------------
@@ -244,7 +241,10 @@ def run_retrieval(
     with tempfile.TemporaryDirectory(prefix="prachum-bench-") as tmp:
         folder = Path(data_dir) if data_dir is not None else Path(tmp) / bench.name
         index = build_index(bench, embedder, settings, folder, cache_dir=cache_dir, progress=progress)
-        return run_index(index, methods, progress=progress)
+        try:
+            return run_index(index, methods, progress=progress)
+        finally:
+            index.store.close()  # before the temporary folder goes
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from evals.answer_bench import (
     sample_questions,
 )
 from evals.benchmarks import RetrievalReport, load_iapp, load_ood_questions, load_xquad_th, run_retrieval
+from evals.cross_metrics import CROSS_PATH, cross_table, evaluate_cross, load_cross
 from evals.report import flat_metrics, render_table, write_reports
 from evals.seeds import (
     FACTS_PATH,
@@ -77,6 +78,7 @@ class EvalRun:
     answers: dict[str, dict[str, AnswerBenchReport]] = field(default_factory=dict)
     ood: OODReport | None = None
     paths: dict[str, Path] = field(default_factory=dict)
+    cross: dict[str, Any] = field(default_factory=dict)  # answerer -> evals.cross_metrics.CrossReport
 
     def to_json(self) -> dict[str, Any]:
         settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.settings.as_dict().items()
@@ -94,6 +96,7 @@ class EvalRun:
             "answers": {b: {a: r.to_json() for a, r in by.items()} for b, by in self.answers.items()},
             "ood": self.ood.to_json() if self.ood else None,
             "paths": {k: str(v) for k, v in self.paths.items()},
+            "cross": {a: r.to_json() for a, r in self.cross.items()},
         }
 
     def metrics(self) -> dict[str, float]:
@@ -179,6 +182,7 @@ def run(
     facts_path: Path = FACTS_PATH,
     seeds_dir: Path = SEEDS_DIR,
     followups_path: Path | None = FOLLOWUPS_PATH,
+    cross_path: Path | None = CROSS_PATH,
 ) -> EvalRun:
     """Run the chosen parts, write JSON + Markdown to ``out_dir`` (None: write nothing) and return the run.
 
@@ -207,6 +211,8 @@ def run(
             result.seeds.chunks = ingest.chunks
             result.seeds.index_seconds = ingest.seconds
             result.seeds.limit = limit
+            if cross_path:  # questions across records (issue #10), on the same seed index
+                result.cross = evaluate_cross(engine, spread(load_cross(cross_path), limit), answerers)
         cache = out_dir / "cache" if out_dir is not None else None
         if "xquad" in benchmarks:
             bench = load_xquad_th(benchmarks_root)
@@ -259,6 +265,8 @@ def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, Tier]:
         raise EvalError(f"cannot read the thresholds file {path}: {exc}") from None
     tiers = {}
     for name, table in data.items():
+        if isinstance(table, dict) and table.get("runner", "evals.run") != "evals.run":
+            continue  # another module's gate ([catalog] is read by evals.catalog_metrics)
         if not isinstance(table, dict) or not isinstance(table.get("min"), dict):
             raise EvalError(f"{path}: [{name}] needs a [{name}.min] table of metric = minimum")
         bad = {k: v for k, v in table["min"].items() if isinstance(v, bool) or not isinstance(v, (int, float))}
@@ -343,6 +351,7 @@ def command(ctx: click.Context, benchmarks: tuple[str, ...], answerers: tuple[st
         result = run(settings, seeds=seeds, answerers=answerers or ("extractive", "local"),
                      benchmarks=benchmarks, limit=limit, out_dir=out_dir, progress=not quiet)
     click.echo(result.table())
+    click.echo(cross_table(result.cross))
     if tier:
         click.echo("\nmeasured values (set minimums a little below these):\n" + tier_values(result, tiers[tier]))
         violations = check_thresholds(result, tiers[tier])

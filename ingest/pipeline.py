@@ -1,56 +1,56 @@
 """Ingestion end to end: files in, a consistent index out, and a report of what happened.
 
-Each file is prepared completely (read, cleaned, chunked, embedded) before the
-index is touched, so a file that fails changes nothing and the others still go in:
-whatever one file raises becomes that file's ``failed`` result, never a stopped run.
+A pipeline: one thread reads, cleans and chunks the files; chunks of several files are
+embedded together in batches (ingest/batches.py); each document is written to the store
+in one call, on a third thread, once all its chunks have vectors, so a file that fails changes nothing and
+the others still go in: whatever one file raises becomes that file's ``failed`` result,
+never a stopped run. A document over ``max_document_chunks`` fails before it is embedded
+(a very long text before it is even cleaned, from an estimate of its size).
 What a folder holds but cannot be read (other file types, pipes, link loops) is
 listed as ``skipped`` with the reason, so nothing is passed over in silence.
 A file that was indexed and is now empty is ``removed`` from the index: the file
 on disk is the record, and passages it no longer holds must not be cited.
-A fingerprint of the file's bytes and of the settings that shape its chunks lets an
-unchanged file be skipped without re-embedding.
+A fingerprint of the file's bytes and of the settings that shape its chunks, compared
+with all the store's fingerprints read at once, lets an unchanged file be skipped
+after one hash.
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
-import os
-import stat
 import time
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable
 
-import numpy as np
-from tqdm import tqdm
-
+from ingest.batches import EMBED_BATCH, PREPARE_AHEAD, WRITE_AHEAD, Behind, EmbedBatcher, Pending, Progress, ahead
 from ingest.chunk import chunk_text
 from ingest.clean import clean_document
-from ingest.loaders import SUPPORTED_SUFFIXES, EmptyDocumentError, LoadError, check_size, load_text
+from ingest.discover import SIDECAR_NAMES, FileResult, discover, file_kind
+from ingest.loaders import EmptyDocumentError, LoadError, check_size, load_text
+from ingest.meetings import extract_facts
 from ingest.metadata import DocMeta, extract_metadata
 from prachum.config import Settings
 from prachum.errors import PrachumError
 from prachum.index.store import ChunkRecord, IndexStore
+from prachum.meetings import RecordFacts
 from prachum.models import SupportsEmbedding
 from prachum.thai.dates import format_thai_date
 from prachum.thai.text import search_form
 
-PIPELINE_VERSION = "1"
-SIDECAR_NAMES = {"sources.toml"}
+PIPELINE_VERSION = "2"  # 2: meeting facts are extracted at ingest (older records have none)
+# the size estimate of a very long text (see estimated_chunks): samples, their length, and how far
+# over max_document_chunks the estimate must be to refuse without chunking exactly
+ESTIMATE_SAMPLES = 16
+ESTIMATE_CHARS = 2000
+ESTIMATE_MARGIN = 1.2
 # every status a FileResult can have, in the order the summary counts them
 STATUSES = ("added", "updated", "unchanged", "removed", "failed", "skipped")
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FileResult:
-    path: Path
-    status: str  # added | updated | unchanged | removed | failed | skipped
-    chunks: int = 0
-    reason: str = ""
-    title: str = ""
+# what the pipeline enters around each change to the store (the app's write lock)
+Writing = Callable[[], AbstractContextManager[Any]]
 
 
 @dataclass
@@ -78,80 +78,18 @@ class IngestReport:
         return f"documents: {', '.join(parts)}; chunks written: {self.chunks}; {self.seconds:.1f} s"
 
 
-def file_kind(path: Path) -> str:
-    """What a path that is not a regular document is, in words: "a named pipe (FIFO)", "a symbolic link loop"..."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "a symbolic link loop"
-        if path.is_symlink():
-            return f"a broken symbolic link (to {os.readlink(path)}, which does not exist)"
-        return "no such file or folder" if exc.errno == errno.ENOENT else f"unreadable ({exc.strerror})"
-    kinds = ((stat.S_ISREG, "a regular file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-    return next((kind for test, kind in kinds if test(mode)), "a special file")
+class DocumentTooLarge(LoadError):
+    """More chunks than ``max_document_chunks``: refused before any of it is embedded."""
 
 
-def _unsupported(path: Path) -> str:
-    return f"unsupported type {path.suffix or '(no extension)'}; Prachum reads {' '.join(sorted(SUPPORTED_SUFFIXES))}"
+@dataclass
+class Prepared:
+    """One file read, cleaned, described and chunked: everything its write needs except the vectors."""
 
-
-def _walk(folder: Path, found: list[Path], problems: list[FileResult]) -> None:
-    """Documents under ``folder``, sorted; everything else that is not hidden is reported as skipped,
-    and a folder without any document is itself a failure.
-
-    Links to folders are not followed (that is how loops are avoided); links to files are.
-    """
-    found_before, problems_before = len(found), len(problems)
-    for root, dirs, names in os.walk(folder, onerror=lambda exc: problems.append(
-            FileResult(Path(exc.filename or folder), "failed", reason=f"cannot list this folder: {exc.strerror}"))):
-        here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for d in list(dirs):
-            if (here / d).is_symlink():
-                dirs.remove(d)
-                problems.append(FileResult(here / d, "skipped", reason="link to a folder, not followed; give that folder itself to add it"))
-        for name in sorted(names):
-            path = here / name
-            if name.startswith(".") or name in SIDECAR_NAMES:
-                continue
-            kind = file_kind(path)
-            if kind != "a regular file":
-                problems.append(FileResult(path, "skipped", reason=f"not a regular file: {kind}"))
-            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(FileResult(path, "skipped", reason=_unsupported(path)))
-            else:
-                found.append(path)
-    if len(found) == found_before:  # a folder named on purpose that gives nothing is a failure, not a shrug
-        skipped = sum(1 for r in problems[problems_before:] if r.status == "skipped")
-        problems.append(FileResult(folder, "failed", reason="no documents to read in this folder"
-                                   + (f" ({skipped} other files skipped)" if skipped else "")))
-
-
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to ingest from files and folders; what cannot even be tried is reported, not raised.
-
-    A file named on purpose that cannot be read is ``failed``; what a folder holds
-    besides documents is ``skipped``.
-    """
-    found: list[Path] = []
-    problems: list[FileResult] = []
-    for path in paths:
-        path = Path(path)
-        kind = file_kind(path)
-        if kind == "a folder":
-            _walk(path, found, problems)
-        elif kind != "a regular file":
-            reason = kind if kind == "no such file or folder" else f"not a regular file: {kind}"
-            problems.append(FileResult(path, "failed", reason=reason))
-        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
-            found.append(path)
-        else:
-            supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            problems.append(FileResult(path, "failed", reason=f"unsupported file type {path.suffix or '(none)'}; supported: {supported}"))
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique, problems
+    records: list[ChunkRecord]
+    text: str  # the cleaned document text; the meeting facts' spans point into it
+    meta: DocMeta
+    facts: Any = None  # the record's meeting facts (#10), written with its chunks in the same store call
 
 
 def fingerprint(data: bytes, settings: Settings, model_name: str) -> str:
@@ -165,9 +103,44 @@ def context_prefix(meta: DocMeta) -> str:
     return f"{meta.title}{when}\n"
 
 
-def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbedding, print_fp: str) -> list[ChunkRecord]:
-    """Read, clean, describe and chunk one file. Raises LoadError with a user-facing reason."""
-    cleaned = clean_document(load_text(path))
+def record_facts(text: str, meta: DocMeta, source: str) -> RecordFacts:
+    """The meeting facts of a cleaned record, stored with its chunks in one catalog transaction (#10)."""
+    return extract_facts(text, meta, source)
+
+
+def too_large(path: Path, chunks: int, settings: Settings, about: bool = False) -> DocumentTooLarge:
+    cap = settings.max_document_chunks
+    return DocumentTooLarge(
+        f"{path.name} would make {'about ' if about else ''}{chunks:,} chunks, more than the {cap:,} one "
+        f"document may have (max_document_chunks); split it into smaller files, or raise "
+        f"max_document_chunks (PRACHUM_MAX_DOCUMENT_CHUNKS) to index it whole")
+
+
+def estimated_chunks(text: str, settings: Settings, embedder: SupportsEmbedding) -> int:
+    """About how many chunks ``text`` makes: the tokens of evenly spaced samples, scaled to its length.
+
+    Counting the tokens of a whole 20 MB text takes minutes; 16 samples of 2,000 characters
+    take well under a second and land within a few percent for one language mix.
+    """
+    step = max(len(text) // ESTIMATE_SAMPLES, 1)
+    samples = [search_form(text[i : i + ESTIMATE_CHARS]) for i in range(0, len(text), step)][:ESTIMATE_SAMPLES]
+    chars = sum(len(s) for s in samples)
+    tokens = sum(embedder.count_tokens(s) for s in samples)
+    return int(len(text) * tokens / max(chars, 1) / settings.chunk_tokens)
+
+
+def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbedding, print_fp: str) -> Prepared:
+    """Read, clean, describe and chunk one file. Raises LoadError with a user-facing reason,
+    DocumentTooLarge before any embedding when it holds more than max_document_chunks."""
+    raw = load_text(path)
+    # A chunk holds at most chunk_tokens tokens and a token at least one character, so only a
+    # text this long can be too large; one clearly too large is refused before it is cleaned
+    # and chunked (minutes for 20 MB), the others are counted exactly below.
+    if len(raw) > settings.max_document_chunks * settings.chunk_tokens:
+        about = estimated_chunks(raw, settings, embedder)
+        if about > settings.max_document_chunks * ESTIMATE_MARGIN:
+            raise too_large(path, about, settings, about=True)
+    cleaned = clean_document(raw)
     if not cleaned.text.strip():
         raise EmptyDocumentError(f"{path.name} holds only web boilerplate (share buttons, source credits), no record text")
     meta = extract_metadata(cleaned, path)
@@ -179,6 +152,8 @@ def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbed
         overlap_sentences=settings.chunk_overlap_sentences,
         prefix=prefix,
     )
+    if len(chunks) > settings.max_document_chunks:
+        raise too_large(path, len(chunks), settings)
     source = str(path)
     records = []
     for c in chunks:
@@ -191,55 +166,90 @@ def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbed
         ))
     if not records:
         raise EmptyDocumentError(f"{path.name} has no text to index")
-    return records
+    return Prepared(records, cleaned.text, meta, facts=record_facts(cleaned.text, meta, source))
 
 
 def _unexpected(path: Path, stage: str, exc: Exception) -> str:
     """One line for an error nobody foresaw; the traceback goes to the debug log, not to the user."""
-    log.debug("ingesting %s failed while %s", path, stage, exc_info=True)
+    log.debug("ingesting %s failed while %s", path, stage, exc_info=exc)
     if isinstance(exc, PrachumError):  # already written for users
         return f"{exc}"
     detail = " ".join(str(exc).split())[:200]
     return f"unexpected error while {stage} {path.name}: {type(exc).__name__}{': ' + detail if detail else ''}"
 
 
-def ingest_file(path: Path, settings: Settings, store: IndexStore, embedder: SupportsEmbedding) -> FileResult:
-    """Read one file into the index; every outcome, including any exception, is a FileResult."""
+@dataclass
+class _Job:
+    """One file after the reading side: a final result, a document to embed and write, or one to remove."""
+
+    slot: int
+    path: Path
+    previous: str | None  # the fingerprint indexed before, if any
+    result: FileResult | None = None
+    prepared: Prepared | None = None
+
+    @property
+    def kept(self) -> str:
+        return "; the version indexed earlier stays searchable" if self.previous else ""
+
+
+def _read(slot: int, path: Path, settings: Settings, embedder: SupportsEmbedding, known: dict[str, str]) -> _Job:
+    """The reading side for one file; every outcome, including any exception, is a _Job. Never touches the store."""
+    job = _Job(slot, path, known.get(str(path)))
     try:
         check_size(path, path.stat().st_size)
         data = path.read_bytes()
         fp = fingerprint(data, settings, embedder.name)
-        previous = store.fingerprint(str(path))
     except LoadError as exc:
-        return FileResult(path, "failed", reason=str(exc))
+        job.result = FileResult(path, "failed", reason=str(exc))
+        return job
     except OSError as exc:
         reason = "no permission to read it" if isinstance(exc, PermissionError) else f"cannot read: {exc.strerror or exc}"
-        return FileResult(path, "failed", reason=reason)
+        job.result = FileResult(path, "failed", reason=reason)
+        return job
     except Exception as exc:  # noqa: BLE001 - one file's problem must not stop the run
-        return FileResult(path, "failed", reason=_unexpected(path, "reading", exc))
-    if previous == fp:
-        return FileResult(path, "unchanged")
-    kept = "; the version indexed earlier stays searchable" if previous else ""
+        job.result = FileResult(path, "failed", reason=_unexpected(path, "reading", exc))
+        return job
+    if job.previous == fp:
+        job.result = FileResult(path, "unchanged")
+        return job
     try:
-        records = prepare(path, data, settings, embedder, fp)
-        vectors = embedder.embed_passages([r.indexed_text for r in records])
+        job.prepared = prepare(path, data, settings, embedder, fp)
     except EmptyDocumentError as exc:
-        if not previous:
-            return FileResult(path, "failed", reason=str(exc))
-        try:
-            removed = store.remove_document(str(path))
-        except Exception as store_exc:  # noqa: BLE001
-            return FileResult(path, "failed", reason=_unexpected(path, "removing the emptied", store_exc))
-        return FileResult(path, "removed", chunks=removed, reason="empty now (no text left), so its old passages were removed from the index")
+        if not job.previous:
+            job.result = FileResult(path, "failed", reason=str(exc))
     except LoadError as exc:
-        return FileResult(path, "failed", reason=f"{exc}{kept}")
+        job.result = FileResult(path, "failed", reason=f"{exc}{job.kept}")
     except Exception as exc:  # noqa: BLE001
-        return FileResult(path, "failed", reason=_unexpected(path, "reading", exc) + kept)
+        job.result = FileResult(path, "failed", reason=_unexpected(path, "reading", exc) + job.kept)
+    return job
+
+
+_IDLE = object()
+
+
+def _remove_emptied(job: _Job, store: IndexStore, writing: Writing) -> FileResult:
     try:
-        store.replace_document(str(path), records, vectors)
+        with writing():
+            removed = store.remove_document(str(job.path))
     except Exception as exc:  # noqa: BLE001
-        return FileResult(path, "failed", reason=_unexpected(path, "writing to the index", exc) + kept)
-    return FileResult(path, "updated" if previous else "added", chunks=len(records), title=records[0].title)
+        return FileResult(job.path, "failed", reason=_unexpected(job.path, "removing the emptied", exc))
+    return FileResult(job.path, "removed", chunks=removed,
+                      reason="empty now (no text left), so its old passages were removed from the index")
+
+
+def _write(done: Pending[_Job], store: IndexStore, writing: Writing) -> FileResult:
+    job, prepared = done.item, done.item.prepared
+    assert prepared is not None
+    if done.error is not None:
+        return FileResult(job.path, "failed", reason=_unexpected(job.path, "embedding", done.error) + job.kept)
+    try:
+        with writing():
+            store.replace_document(str(job.path), prepared.records, done.vectors(), facts=prepared.facts)
+    except Exception as exc:  # noqa: BLE001
+        return FileResult(job.path, "failed", reason=_unexpected(job.path, "writing to the index", exc) + job.kept)
+    return FileResult(job.path, "updated" if job.previous else "added", chunks=len(prepared.records),
+                      title=prepared.meta.title)
 
 
 def ingest_paths(
@@ -250,18 +260,71 @@ def ingest_paths(
     *,
     prune: bool = False,
     progress: bool = True,
+    writing: Writing = nullcontext,
+    batch_size: int = EMBED_BATCH,
+    prepare_ahead: int = PREPARE_AHEAD,
+    write_ahead: int = WRITE_AHEAD,
 ) -> IngestReport:
+    """Ingest files and folders; one FileResult per file, in the order found, whatever happens to each.
+
+    Three stages run at once: reading and chunking (``prepare_ahead`` files ahead), embedding in
+    batches of ``batch_size`` chunks across files, and writing (``write_ahead`` documents behind);
+    0 runs a stage inline. ``writing()`` is entered around each change to the store, and only
+    then: the app passes its write lock, so questions wait for one document's write, never for
+    an upload's embedding.
+    """
     started = time.perf_counter()
     files, problems = discover(paths)
-    report = IngestReport(results=list(problems))
-    bar = tqdm(files, desc="ingest", unit="file", disable=not progress, leave=False)
-    for path in bar:
-        bar.set_postfix_str(path.name[-40:])
-        report.results.append(ingest_file(path, settings, store, embedder))
+    results: list[FileResult | None] = [None] * len(files)
+    known = store.fingerprints()
+    bar = Progress(len(files), progress)
+    batcher: EmbedBatcher[_Job] = EmbedBatcher(embedder, batch_size, on_embedded=bar.embedded)
+
+    def finish(slot: int, result: FileResult) -> None:
+        results[slot] = result
+        bar.document(result.path.name)
+
+    def write(done: Pending[_Job]) -> None:
+        finish(done.item.slot, _write(done, store, writing))
+
+    def remove(job: _Job) -> None:
+        finish(job.slot, _remove_emptied(job, store, writing))
+
+    writer = Behind(write_ahead)
+    try:
+        jobs = (_read(slot, path, settings, embedder, known) for slot, path in enumerate(files))
+        for job in ahead(jobs, prepare_ahead, idle=_IDLE):
+            if job is _IDLE:  # the next file is not chunked yet: embed what is waiting meanwhile
+                for done in batcher.part():
+                    writer.put(lambda done=done: write(done))
+            elif job.result is not None:
+                finish(job.slot, job.result)
+            elif job.prepared is None:
+                writer.put(lambda job=job: remove(job))
+            else:
+                bar.chunked(len(job.prepared.records))
+                for done in batcher.add(job, [r.indexed_text for r in job.prepared.records]):
+                    writer.put(lambda done=done: write(done))
+        for done in batcher.flush():
+            writer.put(lambda done=done: write(done))
+    except BaseException:
+        with suppress(Exception):  # the error that stopped the run is the one to report
+            writer.close(drop=True)
+        raise
+    else:
+        writer.close()
+    finally:
+        bar.close()
+    report = IngestReport(results=problems + [r for r in results if r is not None])
     if prune:
         for doc in store.documents():
             if not Path(doc.source).exists():
-                store.remove_document(doc.source)
+                with writing():
+                    store.remove_document(doc.source)
                 report.results.append(FileResult(Path(doc.source), "removed", chunks=doc.chunks, title=doc.title))
     report.seconds = time.perf_counter() - started
     return report
+
+
+__all__ = ["STATUSES", "SIDECAR_NAMES", "EMBED_BATCH", "FileResult", "IngestReport", "Prepared", "DocumentTooLarge",
+           "discover", "file_kind", "fingerprint", "context_prefix", "record_facts", "prepare", "ingest_paths"]

@@ -39,6 +39,9 @@ class Settings:
     # chunking, measured in embedder tokens (e5 reads at most 512)
     chunk_tokens: int = 256
     chunk_overlap_sentences: int = 1
+    # one document's chunks at most (about 5 MB of Thai text at 256 tokens, 10-20 minutes of
+    # embedding on a laptop); a bigger file is refused before any embedding, with a message
+    max_document_chunks: int = 5000
     # retrieval
     k: int = 5
     # fusion of the dense and lexical rankings, chosen on XQuAD-th and iApp, never on the seeds
@@ -60,7 +63,7 @@ class Settings:
     llm: str = "local"
     # the local GGUF: "qwen2.5-coder-1.5b-instruct" (built offline from PyPI wheels) or a .gguf path
     llm_model: str = "qwen2.5-coder-1.5b-instruct"
-    context_tokens: int = 600
+    context_tokens: int = 240  # evidence sentences the LLM reads per question (rag/extract)
     max_new_tokens: int = 256
     llm_threads: int = 2
     openai_base_url: str = "http://127.0.0.1:11434/v1"
@@ -72,6 +75,8 @@ class Settings:
             raise SettingsError(f"chunk_tokens must be between 32 and 500 (e5 reads at most 512), got {self.chunk_tokens}")
         if self.chunk_overlap_sentences < 0 or self.chunk_overlap_sentences > 3:
             raise SettingsError(f"chunk_overlap_sentences must be 0 to 3, got {self.chunk_overlap_sentences}")
+        if not 1 <= self.max_document_chunks <= 1_000_000:
+            raise SettingsError(f"max_document_chunks must be between 1 and 1000000, got {self.max_document_chunks}")
         if self.k < 1 or self.k > 50:
             raise SettingsError(f"k must be between 1 and 50, got {self.k}")
         if self.query_embedder not in QUERY_EMBEDDERS:
@@ -97,7 +102,20 @@ class Settings:
 
     @property
     def lexical_path(self) -> Path:
+        """The index before the catalog (one JSON file): only read to migrate it."""
         return self.data_dir / "lexical.json"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "write.lock"
 
     def replace(self, **changes: Any) -> "Settings":
         return load_settings(overrides={**self.as_dict(), **changes}, use_files=False, use_env=False)

@@ -157,17 +157,24 @@ class Answer:
     evidence: EvidenceStrength | None = None
     fallback: bool = False
     facts: list[Fact] = field(default_factory=list)
+    route: str = "passages"  # "catalog" when answered across records from the meeting catalog (rag/route.py)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the catalog rows a catalog answer was built from
 
     def to_json(self) -> dict[str, Any]:
-        """The `prachum ask --json` contract: other tools rely on these keys (``facts`` came last)."""
-        return {
+        """The `prachum ask --json` contract: other tools rely on these keys (``route`` and, for catalog
+        answers, ``rows`` came last)."""
+        out: dict[str, Any] = {
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
             "citations": [citation_json(c) for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "facts": [f.to_json() for f in self.facts],
+            "route": self.route,
         }
+        if self.route == "catalog":
+            out["rows"] = self.rows
+        return out
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Generator, Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -32,14 +32,19 @@ from prachum.types import (
     Retrieved,
     Token,
 )
-from rag.answer import extractive_answer, select_context
-from rag.cite import attach_citations
+from rag.answer import extractive_answer
+from rag.extract import FactReader, Reply, candidates, evidence_lines, format_lines, grammar, json_schema, read_reply
+from rag.extract import answer as llm_answer
 from rag.evidence import Sentence, SentenceVectors, score_sentences
-from rag.followup import Turn, rewrite
+from rag.followup import Turn, heuristic_rewrite, refers_back, rewrite
 from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, should_answer
-from rag.prompts import PROMPT, REFUSAL, format_context, is_decline
+from rag.prompts import EXTRACT_PROMPT, REFUSAL, is_decline
 from rag.question import analyse, question_language
 from rag.retriever import HybridSearch, Retrieval
+from rag.route import Route, route
+
+if TYPE_CHECKING:
+    from rag.catalog_answer import CatalogAnswer
 
 
 @dataclass
@@ -75,7 +80,12 @@ class Prachum:
         return self.chat_models[answerer]
 
     def idf(self, term: str) -> float:
-        return self.store.bm25.idf(term)
+        return self.store.idf(term)
+
+    def corpus(self, words: str, k: int = 20) -> list[str]:
+        """The texts (with their record's title) of the chunks that best match ``words``, from the whole index."""
+        found = self.store.chunks(list(self.store.lexical_search(words, k)))
+        return [f"{meta.get('title', '')}\n{text}" for text, meta in found.values()]
 
     # ------------------------------------------------------------------------------------
     def stream(
@@ -93,6 +103,13 @@ class Prachum:
         """
         check_question(question, self.settings.max_question_chars)
         run = _Run(question, answerer or self.settings.llm, time.perf_counter())
+        # --- questions across records (lists, counts, latest, a person's meetings): the catalog (#10)
+        routed = self.route(run, history)
+        found = self.answer_from_catalog(run, routed, filters) if routed.catalog else None
+        if found is not None and not found.defer:
+            yield from self.catalog_events(run, found)
+            return
+        # --- everything else: the passages
         chat = self.chat_model(run.answerer)
         retrieval = self.retrieve(run, history, filters, k or self.settings.k, chat)
         if not self.gate(run, retrieval):
@@ -101,14 +118,40 @@ class Prachum:
             return
         sentences = score_sentences(run.standalone, retrieval.passages, self.idf, self.sentence_vectors,
                                     retrieval.query_vector)
-        preview = extractive_answer(run.standalone, retrieval.passages, sentences, analyse(run.standalone))
+        preview = extractive_answer(run.standalone, retrieval.passages, sentences, analyse(run.standalone),
+                                    self.corpus)
         yield Retrieved(preview.citations, refused=preview.refused, short=preview.text)
         if chat is None or preview.refused:  # a near miss needs no LLM: the asked kind of fact is not there
             yield Token(preview.text)
             yield run.done(preview.text, preview.citations, refused=preview.refused, facts=preview.facts)
             return
-        reply = yield from self.compose(run, chat, retrieval.passages, facts_first(preview, retrieval.passages, sentences))
+        reply = yield from self.compose(run, chat, retrieval.passages, facts_first(preview, retrieval.passages, sentences),
+                                        [f.text for f in preview.facts])
         yield self.settle(run, reply, preview)
+
+    def route(self, run: "_Run", history: Sequence[Turn]) -> Route:
+        """Catalog or passages (rag/route.py); a follow-up is routed as the question it stands for."""
+        run.standalone = run.question
+        if refers_back(run.question, history):  # "ตำแหน่งของเธอเปลี่ยนไปอย่างไร": the person the last answer named
+            rewritten = heuristic_rewrite(run.question, history)
+            run.standalone = run.question if rewritten.startswith(history[-1][0]) else rewritten
+        return route(run.standalone)
+
+    def answer_from_catalog(self, run: "_Run", routed: Route, filters: Filters) -> "CatalogAnswer":
+        """Every matching meeting from the catalog, each cited (rag/catalog_answer.py)."""
+        from rag.catalog_answer import answer_from_catalog
+
+        return answer_from_catalog(run.standalone, routed, self.store, filters)
+
+    def catalog_events(self, run: "_Run", found: "CatalogAnswer") -> Iterator[Event]:
+        """The catalog's answer as stream events: the same for every answerer, since its facts and counts
+        must come from the catalog, not from a model's wording."""
+        run.mark_retrieved()
+        yield Retrieved(found.citations, refused=found.refused, short=found.text)
+        yield Token(found.text)
+        done = run.done(found.text, found.citations, refused=found.refused, facts=found.facts)
+        done.answer.route, done.answer.rows = "catalog", found.rows
+        yield done
 
     def retrieve(self, run: "_Run", history: Sequence[Turn], filters: Filters, k: int,
                  chat: BaseChatModel | None) -> Retrieval:
@@ -126,35 +169,41 @@ class Prachum:
             run.standalone, retrieval.passages)
 
     def compose(self, run: "_Run", chat: BaseChatModel, passages: Sequence[Passage],
-                sentences: Sequence[Sentence]) -> Generator[Event, None, tuple[str, list[Passage]]]:
-        """Stream the LLM's answer from the best sentences; returns the reply and the passages it saw."""
-        blocks = select_context(passages, sentences, self.settings.context_tokens)
-        shown = [passages[i] for i, _ in blocks]
-        context = format_context([(n, passages[i].title, passages[i].date, text)
-                                  for n, (i, text) in enumerate(blocks, start=1)])
-        chain: Runnable = PROMPT | chat | StrOutputParser()
-        parts: list[str] = []
-        for piece in chain.stream({"context": context, "question": run.question}):
-            if not parts:
-                run.mark_first_token()
-            parts.append(piece)
-            yield Token(piece)
-        return "".join(parts).strip(), shown
+                sentences: Sequence[Sentence], anchors: Sequence[str] = ()) -> Generator[Event, None, Reply]:
+        """Have the LLM pick the facts from the few best sentences (rag/extract), streaming each fact
+        the moment it is written and verified; returns the whole reply, read and checked."""
+        from rag.llm import constrained  # rag.llm is loaded with the first chat model, not at import
 
-    def settle(self, run: "_Run", reply: tuple[str, list[Passage]], preview: CitedAnswer) -> Done:
-        """Check the LLM's citations; fall back to the extractive answer where it cannot be trusted."""
-        text, shown = reply
+        lines = evidence_lines(sentences, anchors, self.settings.context_tokens)
+        asked = analyse(run.standalone)
+        rules = grammar(len(lines), candidates(lines, asked.slots, asked.plural))
+        chain: Runnable = EXTRACT_PROMPT | constrained(chat, rules, json_schema(len(lines))) | StrOutputParser()
+        reader = FactReader(lines, run.lang)
+        parts: list[str] = []
+        for piece in chain.stream({"sentences": format_lines(lines), "question": run.question}):
+            parts.append(piece)
+            for fact in reader.feed(piece):
+                if "first_token" not in run.timings:
+                    run.mark_first_token()
+                    yield Token(fact.shown)
+                else:
+                    yield Token(" · " + fact.shown)
+        return read_reply("".join(parts), lines, passages, run.lang)
+
+    def settle(self, run: "_Run", reply: Reply, preview: CitedAnswer) -> Done:
+        """The verified facts, phrased; the extractive answer when none survived and the evidence is
+        strong; a refusal when the model found nothing in evidence that only passed the gate."""
         assert run.strength is not None
-        if not text or is_decline(text):
-            # The small model declines too readily: with strong evidence we answer extractively;
-            # with evidence that only passed the gate, its refusal is believed.
-            if is_strong(run.strength, self.settings.strong_score):
-                return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
-            return run.done(REFUSAL[run.lang], [], refused=True)
-        cited = attach_citations(text, shown, self.embedder)
-        if not cited.citations:
+        checked = llm_answer(reply, run.lang)
+        if checked is None:
+            # "facts": [] (or, from a server that ignored the grammar, a written decline) is the model
+            # saying the sentences do not answer: believed only when the evidence merely passed the gate.
+            declined = not reply.extraction.facts and (reply.extraction.wellformed or is_decline(reply.raw))
+            if declined and not is_strong(run.strength, self.settings.strong_score):
+                return run.done(REFUSAL[run.lang], [], refused=True)
             return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
-        return run.done(cited.text, cited.citations, refused=False, facts=renumber(preview, cited.citations))
+        text, citations, facts = checked
+        return run.done(text, citations, refused=False, facts=facts)
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
             answerer: str | None = None, k: int | None = None) -> Answer:
@@ -205,11 +254,3 @@ def facts_first(short: CitedAnswer, passages: Sequence[Passage], sentences: Sequ
         return list(sentences)
     marked = {(c.passage.id, start, end) for c in short.citations for start, end in c.highlights}
     return sorted(sentences, key=lambda s: (passages[s.passage].id, s.start, s.end) not in marked)
-
-
-def renumber(short: CitedAnswer, citations: Sequence[Citation]) -> list[Fact]:
-    """The short answer's facts under the citation numbers of another answer of the same evidence
-    (the LLM's); a fact whose passage that answer does not cite is left out."""
-    by_passage = {c.passage.id: c.n for c in citations}
-    numbers = {c.n: by_passage.get(c.passage.id) for c in short.citations}
-    return [Fact(f.text, f.kind, n) for f in short.facts if (n := numbers.get(f.n)) is not None]

@@ -8,6 +8,10 @@ longest token prefix it shares with the previous one. Our prompts start with the
 fixed system prompt, so from the second question on only the retrieved passages and
 the question are read. A small host-RAM prompt cache (``cache_ram_mib``) keeps earlier
 slot states, so alternating between two system prompts (say Thai and English) stays warm.
+
+Answers are written under a llama.cpp grammar (``grammar=`` on a call, or :func:`constrained`
+for a chain): the reply can only be the JSON rag/extract reads, so no token is spent on
+anything else and nothing unparsable comes back.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from langchain_core.messages import (
 )
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
 from pydantic import PrivateAttr
 
 from prachum.config import Settings
@@ -209,6 +214,10 @@ class LocalLlamaChat(BaseChatModel):
             request["top_k"] = 1  # greedy: the same question over the same passages gives the same answer
         if stop:
             request["stop"] = list(stop)
+        if kwargs.get("grammar"):
+            request["grammar"] = str(kwargs["grammar"])  # llama.cpp GBNF: only replies it accepts can be written
+        elif kwargs.get("json_schema"):
+            request["json_schema"] = kwargs["json_schema"]
         return request
 
     def warm_up(self, system_prompt: str) -> dict:
@@ -295,6 +304,18 @@ class LocalLlamaChat(BaseChatModel):
             thread.join()
 
 
+def constrained(chat: BaseChatModel, grammar: str, schema: dict) -> Runnable:
+    """``chat`` made to write only what ``grammar`` (llama.cpp GBNF) accepts. The local model takes the
+    grammar itself; an OpenAI-compatible server gets the JSON schema as ``response_format``, which
+    llama.cpp, Ollama and vLLM servers honour. Either way the reply is still checked (rag/extract)."""
+    if isinstance(chat, LocalLlamaChat):
+        return chat.bind(grammar=grammar)
+    if type(chat).__name__ == "ChatOpenAI":
+        return chat.bind(response_format={"type": "json_schema",
+                                          "json_schema": {"name": "facts", "schema": schema}})
+    return chat
+
+
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model that writes answers for ``settings.llm``."""
     if settings.llm == "local":
@@ -317,4 +338,5 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     raise ValueError(f"unknown answerer {settings.llm!r}")
 
 
-__all__ = ["LlmError", "LocalLlamaChat", "load_engine", "make_chat_model", "to_openai_messages", "DEFAULT_N_CTX"]
+__all__ = ["LlmError", "LocalLlamaChat", "constrained", "load_engine", "make_chat_model", "to_openai_messages",
+           "DEFAULT_N_CTX"]

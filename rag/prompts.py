@@ -1,8 +1,12 @@
 """What the LLM is shown, and how its replies are read.
 
-The system prompt is fixed so its KV cache is reused across questions. Passages are
-given as numbered sentences in normalised form (Arabic digits, dates written out in
-full) because the 1.5B model misreads "8 ก.พ. 64" but not "8 กุมภาพันธ์ 2564".
+The system prompts are fixed so their KV cache is reused across questions: only the
+evidence and the question are read anew. Evidence is given as numbered sentences in
+normalised form (Arabic digits, dates written out in full) because the 1.5B model
+misreads "8 ก.พ. 64" but not "8 กุมภาพันธ์ 2564".
+
+``EXTRACT_PROMPT`` is what answers today (rag/extract: exact spans, then a template
+sentence); ``PROMPT``, the free answer it replaced, is kept for bench/llm_speed's baseline.
 """
 from __future__ import annotations
 
@@ -32,6 +36,27 @@ SYSTEM_PROMPT = (
 PROMPT = ChatPromptTemplate.from_messages([
     ("system", SYSTEM_PROMPT),
     ("human", "Passages:\n{context}\n\nQuestion: {question}\nAnswer:"),
+])
+
+# Cached after the first question, so its two worked examples cost nothing per question; they show
+# the 1.5B model what "exact words" and "{1}" mean better than any rule does.
+EXTRACT_SYSTEM = (
+    "Answer the question from the numbered sentences, as JSON. \"facts\": the words of the sentences that "
+    "answer it, copied exactly, each with its sentence number \"s\". \"answer\": one short sentence in the "
+    "language of the question, with {1}, {2} standing for the facts. If no sentence answers, "
+    "facts is [] and answer is \"\".\n"
+    "Example:\n[1] เมื่อวันที่ 3 มีนาคม 2564 นายสมชาย ใจดี อธิบดีกรมกิจการผู้สูงอายุ เป็นประธานการประชุม ณ ห้องประชุม 1\n"
+    "Question: Who chaired the meeting and when?\n"
+    '{"facts":[{"s":1,"text":"นายสมชาย ใจดี อธิบดีกรมกิจการผู้สูงอายุ"},{"s":1,"text":"3 มีนาคม 2564"}],'
+    '"answer":"{1} chaired the meeting on {2}."}\n'
+    "Example:\n[1] ที่ประชุมมีผู้เข้าร่วม 45 คน\n[2] การประชุมจัดขึ้นที่กรุงเทพมหานคร\n"
+    "Question: การประชุมจัดขึ้นที่ไหน\n"
+    '{"facts":[{"s":2,"text":"กรุงเทพมหานคร"}],"answer":"การประชุมจัดขึ้นที่{1}"}'
+)
+
+EXTRACT_PROMPT = ChatPromptTemplate.from_messages([
+    ("system", EXTRACT_SYSTEM.replace("{", "{{").replace("}", "}}")),
+    ("human", "{sentences}\nQuestion: {question}"),
 ])
 
 _DECLINES = re.compile(

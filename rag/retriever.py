@@ -14,7 +14,6 @@ from datetime import date, timedelta
 import numpy as np
 
 from prachum.config import Settings
-from prachum.index.bm25 import query_terms
 from prachum.index.store import IndexStore
 from prachum.models import SupportsEmbedding
 from prachum.thai.dates import time_range
@@ -54,13 +53,11 @@ class HybridSearch:
                 since, until = since - DAY_SLACK, until + DAY_SLACK
             filters = replace(filters, since=since, until=until)
         depth = max(self.candidates, k)
-        lexical_all = self.store.bm25.scores(query_terms(query))
-        lexical = dict(ranked({i: s for i, s in lexical_all.items()
-                               if s > 0 and filters.accepts(self.store.lexical[i])}, depth))
+        self.store.refresh()  # another process (an ingest beside this server) may have written
         query_vector = self.embedder.embed_query(search_form(query))
         dense = self.store.dense_search(query_vector, depth, filters.chroma_where())
         # dense candidates carry their exact BM25 score too (0 is information, not absence)
-        lexical.update({i: lexical_all.get(i, 0.0) for i in dense if i not in lexical})
+        lexical = self.store.lexical_search(query, depth, filters, include=dense)
         fused = ranked(fuse(self.fusion, dense, lexical, self.dense_weight), k)
         found = self.store.chunks([i for i, _ in fused])
         passages = []
@@ -70,7 +67,7 @@ class HybridSearch:
             text, meta = found[chunk_id]
             passages.append(Passage(
                 id=chunk_id, text=text, source=meta["source"], title=meta["title"], date=meta["date"],
-                score=score, dense=dense.get(chunk_id, 0.0), lexical=lexical_all.get(chunk_id, 0.0),
+                score=score, dense=dense.get(chunk_id, 0.0), lexical=lexical.get(chunk_id, 0.0),
                 metadata=meta,
             ))
         return Retrieval(query=query, passages=passages, filters=filters, question_period=period,

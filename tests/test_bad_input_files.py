@@ -44,15 +44,16 @@ def run_cli(args: list[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
 def index_content(data_dir: Path) -> dict[str, tuple[str, ...]]:
     """source -> its chunk ids; the lexical index must hold exactly the same chunks (nothing half-written)."""
     store = IndexStore(load_settings({"data_dir": data_dir}, use_files=False, use_env=False))
-    docs = {d.source: tuple(sorted(d.chunk_ids)) for d in store.documents()}
-    assert set(store.lexical) == {i for ids in docs.values() for i in ids}
+    docs = {d.source: tuple(sorted(store.chunk_ids(d.source))) for d in store.documents()}
+    contents = store.contents()
+    assert contents["lexical"] == contents["chroma"] == contents["catalog"] == {i for ids in docs.values() for i in ids}
     return docs
 
 
 def chunk_texts(data_dir: Path, name: str) -> str:
     store = IndexStore(load_settings({"data_dir": data_dir}, use_files=False, use_env=False))
     doc = next(d for d in store.documents() if Path(d.source).name == name)
-    return "\n".join(text for text, _ in store.chunks(doc.chunk_ids).values())
+    return "\n".join(text for text, _ in store.chunks(store.chunk_ids(doc.source)).values())
 
 
 # --- builders --------------------------------------------------------------------------------

@@ -34,8 +34,18 @@ def ask_cli(data: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--data-dir", str(data), *args], obj=obj, catch_exceptions=True)
 
 
-def index_files(data: Path) -> dict[str, int]:
-    return {str(p.relative_to(data)): p.stat().st_mtime_ns for p in sorted(data.rglob("*")) if p.is_file()}
+def index_files(data: Path) -> dict[str, object]:
+    """What the index holds: the catalog's rows (SQLite may touch its files on a mere read) and the
+    other files' modification times."""
+    import sqlite3
+
+    with sqlite3.connect(data / "catalog.sqlite") as conn:
+        rows = {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+                for table in ("documents", "chunks", "garbage", "meetings")}
+        rows["generation"] = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    files = {str(p.relative_to(data)): p.stat().st_mtime_ns for p in sorted(data.rglob("*"))
+             if p.is_file() and not p.name.startswith("catalog.sqlite")}
+    return {"catalog": rows, **files}
 
 
 CASES = {

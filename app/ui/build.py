@@ -1,4 +1,4 @@
-"""The Blocks app: a header with the language switch, the chat tab, the documents tab and the API.
+"""The Blocks app: a header with the language switch, the chat, meetings and documents tabs, and the API.
 
 Each tab is built by its own function. Where it creates a component whose look depends
 on the language or on the indexed documents, it registers how to redraw it in a
@@ -19,6 +19,7 @@ from app.ui.api import ANSWER_CONCURRENCY, register_api
 from app.ui.chat import chat_turn
 from app.ui.errors import form_filters, shown_errors, ui_error
 from app.ui.i18n import LANGUAGES, t
+from app.ui.meetings import meetings_tab
 from app.ui.render import (Exchange, answerer_name, doc_choices, docs_table, example_questions, render_evidence,
                            render_header, render_messages, render_results)
 from prachum.config import ANSWERERS
@@ -254,6 +255,7 @@ def build_ui(engine: Prachum | Service) -> gr.Blocks:
         redraws.lang[header] = redraws.docs[header] = lambda v: render_header(v.lang, v.docs)
         with gr.Tabs():
             answerer = chat_tab(lib, lang, exchanges, first, redraws)
+            meetings_tab(lib, lang, first.lang, redraws.lang, redraws.docs)
             connect_docs = docs_tab(lib, lang, first, redraws)
         connect_docs()
         demo.load(lambda lang_: refreshed(lib, redraws, lang_), [lang], list(redraws.docs),

@@ -1,85 +1,42 @@
-"""The index: chunks with their vectors in Chroma, and their words in a lexical index for BM25.
+"""The index: a SQLite catalog (the truth), vectors in Chroma, words in a tantivy lexical index.
 
-Two stores and no shared transaction, so we order writes to stay recoverable:
-vectors are computed before anything is written, Chroma is written first, and
-the lexical file is replaced atomically afterwards. If a crash falls between the
-two, the next open sees that the chunk ids disagree and rebuilds the lexical
-index from Chroma, which holds everything needed to do so.
+Three stores and no shared transaction, so every write follows one protocol
+(docs/catalog-design.md): stage the new chunks as ``pending`` in the catalog,
+write Chroma and the lexical index, then publish in one catalog transaction that
+also moves the old chunks to ``garbage``, and finally delete the garbage. Readers
+only ever see chunks the catalog calls ``live``, so a crash at any step leaves the
+old version or the new one searchable, never both; the next open deletes what the
+catalog names as ``pending`` or ``garbage`` and compares counts, which is cheap.
+One writer at a time holds ``write.lock``; readers take no lock and notice another
+process's writes through the catalog's ``generation`` (:meth:`IndexStore.refresh`).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
+import socket
 import threading
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from tqdm import tqdm
 
 from prachum.config import Settings
 from prachum.errors import StoreError
-from prachum.index.bm25 import BM25Index
+from prachum.index.catalog import Catalog, ChunkRecord, DocumentRecord, add_migrated, document_row
+from prachum.index.lexical import LexicalDoc, LexicalIndex
+from prachum.index.lock import LOCK_WAIT_S, WriteLock
 from prachum.models import SupportsEmbedding
-from prachum.thai.text import word_tokens
+from prachum.types import Filters
 
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """One chunk as stored: display text, the text that was embedded/tokenised, and metadata."""
-
-    id: str
-    text: str
-    indexed_text: str
-    source: str
-    title: str
-    date: date | None
-    acronyms: tuple[str, ...]
-    position: int
-    start: int
-    end: int
-    fingerprint: str
-    source_url: str | None = None
-
-    def metadata(self) -> dict[str, Any]:
-        meta: dict[str, Any] = {
-            "source": self.source,
-            "title": self.title,
-            "date": self.date.isoformat() if self.date else "",
-            "date_ord": int(self.date.strftime("%Y%m%d")) if self.date else 0,
-            "acronyms": ",".join(self.acronyms),
-            "position": self.position,
-            "start": self.start,
-            "end": self.end,
-            "fingerprint": self.fingerprint,
-            "indexed_text": self.indexed_text,
-            "source_url": self.source_url or "",
-        }
-        meta.update({f"acr:{a}": True for a in self.acronyms})
-        return meta
-
-
-@dataclass
-class DocumentRecord:
-    source: str
-    title: str
-    date: str
-    acronyms: list[str]
-    fingerprint: str
-    source_url: str
-    chunks: int = 0
-    chunk_ids: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class LexicalEntry:
-    tokens: list[str]
-    source: str
-    date_ord: int
-    acronyms: list[str]
+log = logging.getLogger(__name__)
+_SCAN = 5000  # ids read from Chroma per page when the whole collection must be read
 
 
 def _chroma_client(settings: Settings) -> Any:
@@ -99,152 +56,311 @@ def _chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-class IndexStore:
-    """Chroma collection + lexical index, always changed together, one writer at a time."""
+def chroma_metadata(c: ChunkRecord) -> dict[str, Any]:
+    """What Chroma keeps beside a vector: only what ``Filters.chroma_where`` filters on."""
+    return {"source": c.source, "date_ord": c.date_ord, **{f"acr:{a}": True for a in c.acronyms}}
 
-    def __init__(self, settings: Settings, embedder: SupportsEmbedding | None = None) -> None:
-        """Open (or create) the index. The collection records which embedding model built it;
+
+def lexical_doc(chunk_id: str, source: str, indexed_text: str, date_ord: int, acronyms: str) -> LexicalDoc:
+    return LexicalDoc(chunk_id, source, indexed_text, int(date_ord or 0), tuple(a for a in acronyms.split(",") if a))
+
+
+def _me() -> str:
+    """This process, as the catalog records the last writer (a pid alone repeats across containers)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _old_words(path: Path, collection: str) -> dict[str, list[str]]:
+    """Each chunk's newmm words as the index before the catalog saved them (none if unreadable)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {k: v["tokens"] for k, v in raw["chunks"].items()} if raw.get("collection") == collection else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+class IndexStore:
+    """The catalog, Chroma and the lexical index, changed together by one writer at a time."""
+
+    def __init__(self, settings: Settings, embedder: SupportsEmbedding | None = None, *,
+                 lock_wait: float = LOCK_WAIT_S) -> None:
+        """Open (or create, or migrate) the index and repair what a crash left half-written.
+
         ``embedder`` is only used if Chroma ever embeds by itself (we always pass vectors)."""
+        self.settings = settings
+        self._embedder = embedder
+        self._refreshing = threading.Lock()  # never held by a write: a search does not wait on one
+        self.write_lock = WriteLock(settings.lock_path, lock_wait)
+        self._open_chroma()
+        self.max_batch = int(self.client.get_max_batch_size())
+        self.catalog = Catalog(settings.catalog_path)
+        self._lexical = LexicalIndex(settings.lexical_dir, settings.bm25_k1, settings.bm25_b)
+        if self.catalog.meta("schema") is None:
+            with self.write_lock.hold():
+                if self.catalog.meta("schema") is None:
+                    self._create()
+        owner = self.catalog.meta("collection")
+        if owner != settings.collection:
+            raise StoreError(f"the index in {settings.data_dir} belongs to the collection {owner!r}, not "
+                             f"{settings.collection!r}; use another data folder (PRACHUM_DATA_DIR) for it")
+        self.reconcile()
+        self._generation = self.catalog.generation()[0]
+
+    def _create(self) -> None:
+        """A new catalog; a data folder from before it (Chroma + lexical.json) is read back from Chroma,
+        which held every chunk's text and metadata, and lexical.json's words fill the lexical index."""
+        total = self.collection.count()
+        documents: dict[str, tuple] = {}
+        rows: list[tuple] = []
+        if total:
+            bar = tqdm(total=total, desc="building the catalog from the old index", unit="chunk", leave=False)
+            for offset in range(0, total, _SCAN):
+                got = self.collection.get(include=["documents", "metadatas"], limit=_SCAN, offset=offset)
+                add_migrated(documents, rows, got["ids"], got["documents"], got["metadatas"])
+                bar.update(len(got["ids"]))
+            bar.close()
+        self.catalog.init("migrated" if total else "new", self.settings.collection, list(documents.values()), rows)
+        old = self.settings.lexical_path
+        if rows and not self._lexical.count():  # the old file's words spare newmm a pass over every chunk
+            words = _old_words(old, self.settings.collection)
+            for i in range(0, len(rows), _SCAN):
+                docs = [lexical_doc(r[0], r[1], r[4], r[7], r[8]) for r in rows[i : i + _SCAN]]
+                self._lexical.add_words([(d, words[d.id]) for d in docs if d.id in words])
+                self._lexical.add([d for d in docs if d.id not in words])
+            self._lexical.commit()
+        if old.exists():
+            os.replace(old, old.with_name(old.name + ".migrated"))
+        if total:
+            log.info("migrated %d chunks of %d documents to the catalog", len(rows), len(documents))
+
+    def _open_chroma(self) -> None:
         from prachum.models.embedder import ChromaEmbedder  # chromadb's registry, loaded with the store
 
-        self.settings = settings
-        self._lock = threading.RLock()
-        self.client = _chroma_client(settings)
+        self.client = _chroma_client(self.settings)
         try:
             self.collection = self.client.get_or_create_collection(
-                settings.collection,
+                self.settings.collection,
                 configuration={"hnsw": {"space": "cosine"}},
-                embedding_function=ChromaEmbedder(settings, embedder),
+                embedding_function=ChromaEmbedder(self.settings, self._embedder),
             )
         except Exception as exc:
             raise StoreError(
-                f"cannot open the Chroma collection {settings.collection!r}: {exc}. If the index was "
+                f"cannot open the Chroma collection {self.settings.collection!r}: {exc}. If the index was "
                 "built with another embedding model, use another data folder (PRACHUM_DATA_DIR) or "
                 "collection, or delete the old index folder and ingest again."
             ) from None
-        self.version = 0
-        self.lexical: dict[str, LexicalEntry] = self._load_lexical()
-        if set(self.lexical) != set(self._all([])["ids"]):
-            self.lexical = self._rebuild_lexical()
-            self._save_lexical()
-        # BM25 over the lexical entries, kept in step with every write (never rebuilt whole)
-        self.bm25 = BM25Index(settings.bm25_k1, settings.bm25_b)
-        self.bm25.add_many((i, e.tokens) for i, e in self.lexical.items())
 
     # ---- reading -------------------------------------------------------------------------
     def count(self) -> int:
-        return self.collection.count()
-
-    def _all(self, include: Sequence[str]) -> dict[str, Any]:
-        return self.collection.get(include=list(include))
+        return self.catalog.live_count()
 
     def documents(self) -> list[DocumentRecord]:
-        docs: dict[str, DocumentRecord] = {}
-        got = self._all(["metadatas"])
-        for chunk_id, meta in zip(got["ids"], got["metadatas"]):
-            doc = docs.get(meta["source"])
-            if doc is None:
-                doc = docs[meta["source"]] = DocumentRecord(
-                    source=meta["source"], title=meta["title"], date=meta["date"],
-                    acronyms=[a for a in meta["acronyms"].split(",") if a],
-                    fingerprint=meta["fingerprint"], source_url=meta.get("source_url", ""),
-                )
-            doc.chunks += 1
-            doc.chunk_ids.append(chunk_id)
-        return sorted(docs.values(), key=lambda d: d.source)
+        return self.catalog.documents()
+
+    def chunk_ids(self, source: str) -> list[str]:
+        return self.catalog.chunk_ids(source)
 
     def fingerprint(self, source: str) -> str | None:
-        got = self.collection.get(where={"source": source}, limit=1, include=["metadatas"])
-        return got["metadatas"][0]["fingerprint"] if got["ids"] else None
+        return self.catalog.fingerprint(source)
+
+    def fingerprints(self) -> dict[str, str]:
+        return self.catalog.fingerprints()
 
     def chunks(self, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
-        if not ids:
-            return {}
-        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return self.catalog.chunks(ids) if ids else {}
 
     def dense_search(self, embedding: np.ndarray, k: int, where: dict | None = None) -> dict[str, float]:
         """Cosine similarity of the ``k`` nearest chunks (Chroma returns distance = 1 - cosine)."""
-        n = min(k, self.count())
+        collection = self.collection
+        n = min(k, collection.count())
         if n == 0:
             return {}
-        res = self.collection.query(
+        res = collection.query(
             query_embeddings=[np.asarray(embedding, dtype=np.float32).tolist()],
             n_results=n, where=where or None, include=["distances"],
         )
         return {i: 1.0 - d for i, d in zip(res["ids"][0], res["distances"][0])}
 
+    def lexical_search(self, question: str, k: int, filters: Filters = Filters(),
+                       include: Iterable[str] = ()) -> dict[str, float]:
+        """BM25 of the k best chunks for the question, plus the exact score of every id in ``include``."""
+        return self._lexical.search(question, k, filters, include)
+
+    def idf(self, term: str) -> float:
+        return self._lexical.idf(term)
+
+    @contextmanager
+    def lexical_scoring(self, k1: float, b: float) -> Iterator[None]:
+        """Search the same lexical index with other BM25 parameters for the block (evaluation sweeps)."""
+        current = self._lexical
+        if (k1, b) == (current.k1, current.b):
+            yield
+            return
+        self._lexical = LexicalIndex(self.settings.lexical_dir, k1, b)
+        try:
+            yield
+        finally:
+            self._lexical = current
+
+    def contents(self) -> dict[str, set[str]]:
+        """The chunk ids each part holds (a full read: for checks and tests, not for searching)."""
+        return {"catalog": self.catalog.live_ids(), "chroma": self.chroma_ids(), "lexical": self._lexical.ids()}
+
+    def refresh(self) -> bool:
+        """See what another process wrote since; one small query when nothing changed.
+
+        The embedded Chroma keeps its vector index in memory and never re-reads what
+        another process added, so after a foreign write it is opened again.
+        """
+        generation, writer = self.catalog.generation()
+        if generation == self._generation:
+            return False
+        with self._refreshing:
+            if generation != self._generation:
+                self._lexical.reload()
+                if writer != _me() and not self.settings.chroma_url:
+                    self._reopen_chroma()
+                self._generation = generation
+        return True
+
+    def _reopen_chroma(self) -> None:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # a new system for this folder; searches still running finish on the old one
+        with SharedSystemClient._refcount_lock:
+            SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_dir), None)
+        self._open_chroma()
+
+    def close(self) -> None:
+        """Let go of the lexical writer now (not after its idle delay) and of the catalog's connections."""
+        self._lexical.close()
+        self.catalog.close()
+
     # ---- writing -------------------------------------------------------------------------
-    def replace_document(self, source: str, chunks: Sequence[ChunkRecord], embeddings: np.ndarray) -> None:
-        """Make ``chunks`` the whole content of ``source``: upsert new ids, then drop stale ones."""
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock across several writes (an ingest run); writes inside take it again freely."""
+        with self.write_lock.hold():
+            yield
+
+    def replace_document(self, source: str, chunks: Sequence[ChunkRecord], embeddings: np.ndarray,
+                         facts: Any = None) -> None:
+        """Make ``chunks`` the whole content of ``source`` (and ``facts`` its meeting facts, if given)."""
         if len(chunks) != len(embeddings):
             raise ValueError("one embedding per chunk is required")
-        with self._lock:
-            old = set(self.collection.get(where={"source": source}, include=[])["ids"])
-            if chunks:
-                self.collection.upsert(
-                    ids=[c.id for c in chunks],
-                    embeddings=np.asarray(embeddings, dtype=np.float32).tolist(),
-                    documents=[c.text for c in chunks],
-                    metadatas=[c.metadata() for c in chunks],
-                )
-            stale = old - {c.id for c in chunks}
-            if stale:
-                self.collection.delete(ids=sorted(stale))
-            self._forget(old)
-            for c in chunks:
-                entry = self.lexical[c.id] = _lexical_entry(c.indexed_text, c.metadata())
-                self.bm25.add(c.id, entry.tokens)
-            self._save_lexical()
+        if not chunks:
+            self.remove_document(source)
+            return
+        if any(c.source != source for c in chunks):
+            raise ValueError(f"every chunk must belong to {source}")
+        rows = [c.row() for c in chunks]
+        with self.writing():
+            self._collect(self.catalog.garbage_ids())  # what an earlier failed write left
+            relive = self.catalog.stage(rows)                                          # 1
+            try:
+                self._upsert(chunks, np.asarray(embeddings, dtype=np.float32))         # 2
+                self._lexical.add([lexical_doc(*r[:2], r[4], r[7], r[8]) for r in rows])
+                self._lexical.commit()                                                 # 3
+                stale = self.catalog.publish(source, rows, document_row(chunks), facts, _me())  # 4
+            except Exception:
+                self._unstage([r[0] for r in rows if r[0] not in relive])
+                raise
+            try:
+                self._collect(stale)                                                   # 5
+            except Exception:  # noqa: BLE001 - the new version is live; the leftovers go at the next write
+                log.warning("could not delete the replaced chunks of %s yet", source, exc_info=True)
+            self._generation = self.catalog.generation()[0]
 
     def remove_document(self, source: str) -> int:
-        with self._lock:
-            ids = self.collection.get(where={"source": source}, include=[])["ids"]
-            if ids:
-                self.collection.delete(ids=ids)
-            self._forget(ids)
-            self._save_lexical()
-            return len(ids)
+        with self.writing():
+            stale = self.catalog.publish(source, [], None, writer=_me())
+            self._collect(stale)
+            self._generation = self.catalog.generation()[0]
+            return len(stale)
 
-    def _forget(self, ids: Sequence[str] | set[str]) -> None:
-        for chunk_id in ids:
-            self.lexical.pop(chunk_id, None)
-            self.bm25.remove(chunk_id)
+    def _upsert(self, chunks: Sequence[ChunkRecord], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), self.max_batch):
+            part = chunks[i : i + self.max_batch]
+            self.collection.upsert(ids=[c.id for c in part], embeddings=vectors[i : i + len(part)].tolist(),
+                                   metadatas=[chroma_metadata(c) for c in part])
 
-    # ---- lexical persistence ---------------------------------------------------------------
-    def _load_lexical(self) -> dict[str, LexicalEntry]:
-        path = self.settings.lexical_path
-        entries: dict[str, LexicalEntry] = {}
-        if path.is_file():
-            try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-                if raw.get("collection") == self.settings.collection:
-                    entries = {k: LexicalEntry(**v) for k, v in raw["chunks"].items()}
-            except (json.JSONDecodeError, KeyError, TypeError):
-                entries = {}
-        return entries
+    def _delete_vectors(self, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), self.max_batch):
+            self.collection.delete(ids=list(ids[i : i + self.max_batch]))
 
-    def _rebuild_lexical(self) -> dict[str, LexicalEntry]:
-        got = self._all(["metadatas"])
-        return {i: _lexical_entry(m["indexed_text"], m) for i, m in zip(got["ids"], got["metadatas"])}
+    def _collect(self, ids: Sequence[str]) -> None:
+        """Step 5: delete chunks the catalog no longer holds from Chroma and the lexical index."""
+        if not ids:
+            return
+        self._delete_vectors(ids)
+        self._lexical.delete(ids)
+        self._lexical.commit()
+        self.catalog.drop(ids, pending_only=False)
 
-    def _save_lexical(self) -> None:
-        path = self.settings.lexical_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        payload = {
-            "collection": self.settings.collection,
-            "chunks": {k: vars(v) for k, v in self.lexical.items()},
-        }
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-        self.version += 1
+    def _unstage(self, ids: Sequence[str]) -> None:
+        """Undo steps 1-3 of a write that failed; what cannot be undone now, the next open does."""
+        try:
+            self._lexical.rollback()
+            self._delete_vectors(ids)
+            self._lexical.delete(ids)
+            self._lexical.commit()
+            self.catalog.drop(ids)
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            log.warning("could not undo a failed write at once; the next open of the index will", exc_info=True)
+
+    # ---- repair --------------------------------------------------------------------------
+    def reconcile(self, *, full: bool = False) -> bool:
+        """Delete what a crashed write left (``pending`` and ``garbage`` rows), then compare counts.
+
+        Skipped while another process writes: its pending rows are its work, not debris.
+        Returns whether anything was checked beyond the counts.
+        """
+        def clean() -> bool:
+            counts = {self.catalog.live_count(), self.collection.count(), self._lexical.count()}
+            return not (full or self.catalog.pending_ids() or self.catalog.garbage_ids() or len(counts) > 1)
+
+        if clean() or not self.write_lock.acquire(wait=0):
+            return False
+        try:
+            self._unstage(self.catalog.pending_ids())
+            self._collect(self.catalog.garbage_ids())
+            if full or len({self.catalog.live_count(), self.collection.count(), self._lexical.count()}) > 1:
+                self._compare_ids()
+            self._generation = self.catalog.generation()[0]
+            return True
+        finally:
+            self.write_lock.release()
+
+    def chroma_ids(self) -> set[str]:
+        ids: set[str] = set()
+        total = self.collection.count()
+        for offset in range(0, total, _SCAN):
+            ids.update(self.collection.get(include=[], limit=_SCAN, offset=offset)["ids"])
+        return ids
+
+    def _compare_ids(self) -> None:
+        """The rare full check: make Chroma and the lexical index hold exactly the catalog's live chunks."""
+        live, vectors = self.catalog.live_ids(), self.chroma_ids()
+        self._delete_vectors(sorted(vectors - live))
+        lost = live - vectors
+        if lost:  # vectors cannot be made here: drop those documents, so the next ingest adds them again
+            sources = self.catalog.sources_of(sorted(lost))
+            log.warning("vectors of %d chunk(s) are missing from Chroma; %d document(s) must be ingested "
+                        "again: %s", len(lost), len(sources), ", ".join(sorted(sources))[:500])
+            stale = self.catalog.forget_documents(sorted(sources), writer=_me())
+            self._delete_vectors(stale)
+            self.catalog.drop(stale, pending_only=False)
+            live -= set(stale)
+        words = self._lexical.ids()
+        self._lexical.delete(sorted(words - live))
+        missing = sorted(live - words)
+        bar = tqdm(total=len(missing), desc="filling the lexical index", unit="chunk", leave=False,
+                   disable=len(missing) < 1000)
+        for i in range(0, len(missing), _SCAN):
+            self._lexical.add([lexical_doc(*r) for r in self.catalog.lexical_rows(missing[i : i + _SCAN])])
+            bar.update(len(missing[i : i + _SCAN]))
+        bar.close()
+        self._lexical.commit()
 
 
-def _lexical_entry(indexed_text: str, meta: dict[str, Any]) -> LexicalEntry:
-    return LexicalEntry(
-        tokens=word_tokens(indexed_text),
-        source=meta["source"],
-        date_ord=int(meta["date_ord"]),
-        acronyms=[a for a in meta["acronyms"].split(",") if a],
-    )
+__all__ = ["ChunkRecord", "DocumentRecord", "IndexStore", "StoreError", "chroma_metadata", "lexical_doc"]

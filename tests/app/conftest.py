@@ -34,9 +34,11 @@ THAI_MINUTES = """# การประชุมคณะกรรมการพ
 """
 
 # What the fake LLM "writes": sentences of the SOCA Retreat record, so the citation check accepts them.
-FAKE_ANSWER = ("ประเทศบรูไนดารุสซาลามเป็นเจ้าภาพจัดการประชุม ซึ่งเป็นการจัดประชุมครั้งแรกของประชาคมสังคมและวัฒนธรรมอาเซียน "
-               "ภายใต้การเป็นประธานอาเซียนของบรูไนดารุสซาลาม [1] "
-               "นางจตุพร โรจนพานิช กล่าวถ้อยแถลงต่อที่ประชุมในนาม SOCA Leader ประเทศไทย [2]")
+# The local LLM's reply contract (rag/extract): spans of the numbered sentences, then a template.
+# Each span under several sentence numbers, so that with fake vectors (whatever order the
+# sentences come in) the first that holds it is kept and the rest are dropped as repeats.
+FAKE_ANSWER = ('{"facts":[' + ",".join(f'{{"s":{n},"text":"{span}"}}' for span in ("SOCA", "นางจตุพร") for n in (1, 2, 3)) +
+               '],"answer":"{1}"}')
 
 
 class SlowFakeChat(GenericFakeChatModel):

@@ -118,7 +118,7 @@ def test_ask_json_contract(run, fake_models, tmp_path):
     run("ingest", "seeds")
     result = run("ask", "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat", "--llm", "extractive", "--json")
     data = json.loads(result.output)
-    assert set(data) == {"question", "answer", "refused", "citations", "timings_ms", "facts"}
+    assert set(data) == {"question", "answer", "refused", "citations", "timings_ms", "facts", "route"}
     assert data["facts"] and {"text", "kind", "n"} == set(data["facts"][0])
     assert data["facts"][0]["kind"] == "person" and data["facts"][0]["text"] in data["answer"]
     assert set(data["timings_ms"]) >= {"retrieve", "generate", "total"}

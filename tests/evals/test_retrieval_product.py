@@ -73,9 +73,11 @@ def test_contexts_go_through_ingest_into_a_private_store(index, tmp_path: Path):
     assert index.settings.data_dir == tmp_path / "index" and index.settings.chroma_url is None
     sources = {context_of(d.source) for d in store.documents()}
     assert sources == set(SYNTHETIC.contexts)
-    assert index.chunks == store.count() == len(store.lexical) == len(store.bm25) >= len(SYNTHETIC.contexts)
+    contents = store.contents()
+    assert index.chunks == store.count() == len(contents["lexical"]) >= len(SYNTHETIC.contexts)
+    assert contents["catalog"] == contents["chroma"] == contents["lexical"]
     # the indexed text is the product's: search form (Arabic digits) behind the title/date prefix
-    meta = store.chunks(list(store.lexical))
+    meta = store.chunks(list(contents["catalog"]))
     s3 = next(m for _, m in meta.values() if context_of(m["source"]) == "s3")
     assert "15 ล้านบาท" in s3["indexed_text"] and "๑๕ ล้านบาท" in next(
         t for t, m in meta.values() if context_of(m["source"]) == "s3")
@@ -145,17 +147,18 @@ def test_a_buddhist_era_year_in_the_question_does_not_narrow(index):
     assert "s0" not in {context_of(p.source) for p in narrowed.passages}
 
 
-def test_lexical_index_is_rebuilt_from_the_store_and_restored(index):
-    original = index.store.bm25
-    with lexical_index(index, 1.2, 0.5, ngram=0):
-        swapped = index.store.bm25
-        assert (swapped.k1, swapped.b, swapped.ngram) == (1.2, 0.5, 0)
-        assert set(swapped.ids()) == set(original.ids())
-    assert index.store.bm25 is original
-    with lexical_index(index, original.k1, original.b):
-        assert index.store.bm25 is original  # nothing to change, nothing rebuilt
+def test_lexical_scoring_is_swapped_for_the_duration_and_restored(index):
+    store = index.store
+    q = SYNTHETIC.questions[3].text
+    before = store.lexical_search(q, 5)
+    with lexical_index(index, 1.2, 0.5):
+        swapped = store.lexical_search(q, 5)
+        assert swapped.keys() == before.keys() and swapped != before  # same index, other k1/b
+    assert store.lexical_search(q, 5) == before
+    with lexical_index(index, index.settings.bm25_k1, index.settings.bm25_b):
+        assert store.lexical_search(q, 5) == before  # nothing to change
     metrics, _ = evaluate(index, method("k1", bm25_k1=1.2, fusion="bm25"))
-    assert metrics.n == 5 and index.store.bm25 is original
+    assert metrics.n == 5 and store.lexical_search(q, 5) == before
 
 
 def test_vectors_are_cached_by_model_and_text(tmp_path: Path):

@@ -35,7 +35,8 @@ def test_the_json_contract_keeps_its_keys():
     answer = Answer("ใครเป็นผู้แทนประเทศไทย", "นางจตุพร โรจนพานิช [1]", False, [Citation(1, passage, [(0, 18)])],
                     {"retrieve": 12.345, "total": 20.0}, "extractive")
     data = answer.to_json()
-    assert list(data) == ["question", "answer", "refused", "citations", "timings_ms", "facts"]
+    assert list(data) == ["question", "answer", "refused", "citations", "timings_ms", "facts", "route"]
+    assert data["route"] == "passages" and "rows" not in data  # rows only for catalog answers (#10)
     assert list(data["citations"][0]) == ["n", "source", "title", "date", "text", "score", "highlights"]
     assert data["citations"][0]["score"] == 0.9123 and data["citations"][0]["highlights"] == [[0, 18]]
     assert data["timings_ms"] == {"retrieve": 12.3, "total": 20.0}

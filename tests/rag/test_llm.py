@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage, ChatMessage, HumanMessage, System
 
 from prachum.models.fetch import ModelSetupError
 from prachum.config import Settings
-from rag.llm import LlmError, LocalLlamaChat, make_chat_model, to_openai_messages
+from rag.llm import LlmError, LocalLlamaChat, constrained, make_chat_model, to_openai_messages
 
 SYSTEM = (
     "You answer questions about Thai government meeting records. Use only the facts in the "
@@ -81,6 +81,20 @@ def test_openai_chat_model_is_built_from_settings():
     assert model.temperature == 0 and model.streaming is True and model.max_tokens == 77
     keyed = make_chat_model(settings.replace(openai_api_key="sk-test"))
     assert keyed.openai_api_key.get_secret_value() == "sk-test"
+
+
+def test_grammar_reaches_llama_cpp_and_each_chat_model_is_constrained_its_own_way():
+    from rag.extract import grammar, json_schema
+
+    local = LocalLlamaChat(model_path="/nonexistent.gguf")
+    rules = grammar(2)
+    request = local._request([HumanMessage("ใครเป็นผู้แทน")], None, True, grammar=rules)
+    assert request["grammar"] == rules and "json_schema" not in request
+    assert "grammar" not in local._request([HumanMessage("x")], None, False)
+    assert constrained(local, rules, json_schema(2)).kwargs == {"grammar": rules}
+    openai = make_chat_model(Settings(llm="openai", openai_base_url="http://127.0.0.1:9/v1"))
+    bound = constrained(openai, rules, json_schema(2))
+    assert bound.kwargs["response_format"]["json_schema"]["schema"]["properties"]["facts"]["maxItems"] == 3
 
 
 ANSWER_PIECES = ["นางจตุพร", " โรจนพานิช", " เป็นผู้แทนประเทศไทย (๘ ก.พ. ๖๔)"]
@@ -233,3 +247,49 @@ def test_warm_up_reads_a_new_system_prompt_ahead_of_the_first_question(local_cha
     answer = local_chat.invoke([SystemMessage(system), HumanMessage(f"Context:\n{CONTEXT}\n\nQuestion: ใครเป็นผู้แทน")])
     assert answer.response_metadata["timings"]["cache_n"] >= 40
     assert "จตุพร" in answer.content
+
+
+SOCA_LINES = [
+    "เมื่อวันที่ 8 กุมภาพันธ์ 2564 เวลา 09.00 น. นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ "
+    "ได้รับมอบหมายจาก นางพัชรี อารยะกุล ปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ ในฐานะผู้แทนประเทศไทย "
+    "เข้าร่วมการประชุม SOCA Retreat",
+    "นางสาววิมลรัตน์ รัชชุกูล ผู้อำนวยการกองการต่างประเทศ เข้าร่วมการประชุม SOMSWD+3 ครั้งที่ 15",
+]
+
+
+def _extract(local_chat, question: str):
+    from langchain_core.output_parsers import StrOutputParser
+
+    from rag.evidence import Sentence
+    from rag.extract import answer, candidates, evidence_lines, format_lines, grammar, read_reply
+    from rag.prompts import EXTRACT_PROMPT
+    from rag.question import analyse, question_language
+    from prachum.types import Passage
+
+    passages = [Passage(f"p{i}", t, f"{i}.txt", "", "", 1.0, 1.0, 1.0) for i, t in enumerate(SOCA_LINES)]
+    lines = evidence_lines([Sentence(i, 0, len(t), t) for i, t in enumerate(SOCA_LINES)])
+    asked = analyse(question)
+    rules = grammar(len(lines), candidates(lines, asked.slots, asked.plural))
+    chain = EXTRACT_PROMPT | constrained(local_chat, rules, {}) | StrOutputParser()
+    raw = chain.invoke({"sentences": format_lines(lines), "question": question})
+    lang = question_language(question)
+    return raw, answer(read_reply(raw, lines, passages, lang), lang)
+
+
+@pytest.mark.llm
+def test_the_grammar_holds_the_real_model_to_verified_spans_in_thai(local_chat):
+    raw, checked = _extract(local_chat, "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร")
+    assert json.loads(raw)["facts"], raw  # well-formed JSON: the grammar allows nothing else
+    text, citations, facts = checked
+    assert "นางจตุพร โรจนพานิช" in text and "8 กุมภาพันธ์ 2564" in text, raw
+    assert [f.kind for f in facts] == ["person", "date"] and citations[0].passage.id == "p0"
+
+
+@pytest.mark.llm
+def test_the_real_model_answers_an_english_question_in_english(local_chat):
+    raw, checked = _extract(local_chat, "Who represented Thailand at the SOCA Retreat and when was it held?")
+    text, _, facts = checked
+    assert "8 February 2021" in text and "2564" not in text, raw
+    assert "จตุพร" in text
+    english = re.sub(r"“[^”]*”|นาง\S+ \S+", "", text)  # the quoted Thai position and the name set aside
+    assert _thai_share(english) < 0.2, text

@@ -287,6 +287,55 @@ def test_upload_and_remove_a_document(browser, fake_app, tmp_path):
     visit.close()
 
 
+MEETINGS_SHOT = ROOT / "docs" / "screenshot-meetings.png"
+MEETINGS_SHOT_PHONE = ROOT / "docs" / "screenshot-meetings-phone.png"
+CROSS_Q = "นางจตุพร โรจนพานิช เข้าร่วมการประชุมใดบ้าง"
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), PHONE], ids=["desktop", "phone"])
+def test_meetings_tab_at_desktop_and_phone_widths(browser, fake_app, tmp_path, width, height):
+    """The timeline, a meeting's card with its passages, the person view; and a cross-record answer with
+    one evidence card per record. Screenshots of the tab go to docs/."""
+    visit = Visit(browser, fake_app, width, height)
+    page = visit.page
+    visit.choose_answerer("ยกประโยคจากเอกสาร")
+    visit.ask(CROSS_Q)
+    answer = page.locator("#chat .answer").last.inner_text()
+    assert answer.startswith("จากบันทึกทั้งหมด 5 ฉบับ พบ นางจตุพร โรจนพานิช ในการประชุม 3 ครั้ง")
+    cards = page.locator("#evidence-panel li.cite")
+    assert cards.count() == 3, "one evidence card per record"
+    sources = {cards.nth(i).locator(".cite-meta").inner_text().split()[-1] for i in range(3)}
+    assert len(sources) == 3
+    check_layout(page)
+
+    page.click("button[role=tab]:has-text('การประชุม')")
+    timeline = page.locator("#meeting-timeline label")
+    timeline.first.wait_for()
+    assert timeline.count() == 5
+    assert timeline.nth(0).inner_text().startswith("20-24 สิงหาคม 2561")
+    timeline.filter(has_text="SOCA Retreat").click()
+    page.wait_for_function("() => document.querySelector('#meeting-card .mcard-title')", timeout=10000)
+    card = page.locator("#meeting-card")
+    assert "8 กุมภาพันธ์ 2564" in card.inner_text() and "นางจตุพร โรจนพานิช" in card.inner_text()
+    card.locator(".mcard-people details summary").first.click()
+    mark = card.locator(".mcard-people details .cite-text mark").first
+    assert mark.is_visible() and "จตุพร" in mark.inner_text()
+    check_layout(page)
+
+    page.click("#person-pick input")
+    page.click("#person-pick li[data-testid=dropdown-option]:has-text('จตุพร')")
+    page.wait_for_function("() => document.querySelector('#person-view .pview-list')", timeout=10000)
+    view = page.locator("#person-view").inner_text()
+    assert view.index("ผู้ช่วยปลัดกระทรวง") < view.index("ผู้ตรวจราชการกระทรวง")
+    check_layout(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    shot = MEETINGS_SHOT if width > PHONE[0] else MEETINGS_SHOT_PHONE
+    page.screenshot(path=str(shot), full_page=width <= PHONE[0])
+    print(f"screenshot: {shot}")
+    assert visit.external_requests() == []
+    visit.close()
+
+
 # ---- model tiers: the real local LLM (and the real embedder) ----------------------------------------
 def run_real(browser, engine, label: str, screenshot: Path | None,  # type: ignore[no-untyped-def]
              phone_screenshot: Path | None = None) -> None:

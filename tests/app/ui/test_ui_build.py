@@ -23,7 +23,7 @@ def events(demo: gr.Blocks, trigger_elem: str, event: str):
 def test_the_language_switch_redraws_every_output(seed_engine):
     demo = build_ui(seed_engine)
     (switch,) = events(demo, "lang-switch", "change")
-    assert len(switch.outputs) == 20
+    assert len(switch.outputs) == 26  # 20 + the Meetings tab: tab, intro, timeline, card, person, person view
     for lang in ("en", "th"):
         updates = switch.fn(lang, [], "extractive")
         assert set(updates) == set(switch.outputs)
@@ -40,7 +40,7 @@ def test_adding_and_removing_redraw_the_same_components_as_loading(seed_engine):
     (add,) = events(demo, "add", "click")
     (remove,) = events(demo, "remove", "click")
     refreshed = set(load.fn("en"))
-    assert refreshed == set(load.outputs) and len(refreshed) == 5
+    assert refreshed == set(load.outputs) and len(refreshed) == 8  # 5 + the Meetings tab: intro, timeline, person
     assert refreshed < set(add.outputs) and refreshed < set(remove.outputs)
 
 

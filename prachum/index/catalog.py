@@ -1,0 +1,304 @@
+"""The catalog: one SQLite file (WAL) that says what the index holds.
+
+Why a catalog beside Chroma and the lexical index: those two cannot share a
+transaction, and reading the truth back out of either was the problem (a
+fingerprint read from one Chroma chunk survived a half-finished update; listing
+documents scanned every chunk). Here every document change is two short
+transactions (stage the new chunks as ``pending``, then publish them and move the
+old ones to ``garbage``), so after a crash the catalog names exactly the rows that
+other stores may hold in excess (docs/catalog-design.md has the protocol).
+WAL lets any number of readers in other processes read while the one writer writes.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from prachum.errors import StoreError
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    source TEXT PRIMARY KEY, title TEXT, date TEXT, acronyms TEXT, fingerprint TEXT, source_url TEXT, chunks INT
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, position INT, text TEXT, indexed_text TEXT,
+    start INT, "end" INT, date_ord INT, acronyms TEXT, state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks (source, state);
+CREATE INDEX IF NOT EXISTS chunks_state ON chunks (state);
+CREATE TABLE IF NOT EXISTS garbage (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+PENDING, LIVE = "pending", "live"
+_CHUNK_COLUMNS = 'id, source, position, text, indexed_text, start, "end", date_ord, acronyms'
+_BATCH = 900  # ids per IN (...) list, under SQLite's bound-variable limit everywhere
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """One chunk as stored: display text, the text that was embedded/tokenised, and metadata."""
+
+    id: str
+    text: str
+    indexed_text: str
+    source: str
+    title: str
+    date: date | None
+    acronyms: tuple[str, ...]
+    position: int
+    start: int
+    end: int
+    fingerprint: str
+    source_url: str | None = None
+
+    @property
+    def date_ord(self) -> int:
+        return int(self.date.strftime("%Y%m%d")) if self.date else 0
+
+    def row(self) -> tuple:
+        return (self.id, self.source, self.position, self.text, self.indexed_text, self.start, self.end,
+                self.date_ord, ",".join(self.acronyms))
+
+
+@dataclass
+class DocumentRecord:
+    source: str
+    title: str
+    date: str
+    acronyms: list[str]
+    fingerprint: str
+    source_url: str
+    chunks: int = 0
+
+
+def document_row(chunks: Sequence[ChunkRecord]) -> tuple:
+    first = chunks[0]
+    return (first.source, first.title, first.date.isoformat() if first.date else "", ",".join(first.acronyms),
+            first.fingerprint, first.source_url or "", len(chunks))
+
+
+def add_migrated(documents: dict[str, tuple], rows: list[tuple], ids: Sequence[str],
+                 texts: Sequence[str | None], metas: Sequence[dict[str, Any] | None]) -> None:
+    """Catalog rows from a page of the old index, where Chroma held each chunk's text and metadata."""
+    for chunk_id, text, meta in zip(ids, texts, metas):
+        meta = meta or {}
+        source = str(meta.get("source", ""))
+        acronyms = str(meta.get("acronyms", ""))
+        rows.append((chunk_id, source, int(meta.get("position", 0)), text or "",
+                     str(meta.get("indexed_text") or text or ""), int(meta.get("start", 0)),
+                     int(meta.get("end", 0)), int(meta.get("date_ord", 0)), acronyms))
+        n = documents[source][-1] + 1 if source in documents else 1
+        documents[source] = (source, str(meta.get("title", "")), str(meta.get("date", "")), acronyms,
+                             str(meta.get("fingerprint", "")), str(meta.get("source_url", "")), n)
+
+
+def _batches(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _BATCH):
+        yield items[i : i + _BATCH]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class Catalog:
+    """The SQL side of the store; callers hold the write lock around the writing methods."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._write = self._connect()
+            self._write.execute("PRAGMA journal_mode=WAL")
+            self._write.execute("PRAGMA synchronous=NORMAL")  # with WAL: safe from a kill, fsync per checkpoint
+            self._write.executescript(SCHEMA)
+            from prachum.index import meeting_tables  # the meeting facts (#10) live in the same file
+
+            self._write.executescript(meeting_tables.SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the catalog {path}: {exc}. If it is damaged, move the data folder "
+                             "aside and ingest the records again.") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection for reading: it sees committed changes only, never a write half done
+        (a search running while the writer's transaction is open reads the state before it)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._write.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._write
+        except BaseException:
+            self._write.execute("ROLLBACK")
+            raise
+        self._write.execute("COMMIT")
+
+    def close(self) -> None:
+        self._write.close()
+        if getattr(self._local, "conn", None) is not None:
+            self._local.conn.close()
+            self._local.conn = None
+
+    # ---- reading -------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def generation(self) -> tuple[int, str]:
+        """How many changes were published, and by which process (``host:pid``) the last one."""
+        rows = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'writer')"))
+        return int(rows.get("generation") or 0), rows.get("writer") or ""
+
+    def live_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM chunks WHERE state = ?", (LIVE,)).fetchone()[0]
+
+    def live_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE state = ?", (LIVE,))}
+
+    def pending_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE state = ?", (PENDING,))]
+
+    def garbage_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM garbage")]
+
+    def fingerprint(self, source: str) -> str | None:
+        row = self.conn.execute("SELECT fingerprint FROM documents WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def fingerprints(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT source, fingerprint FROM documents"))
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.conn.execute(
+            "SELECT source, title, date, acronyms, fingerprint, source_url, chunks FROM documents ORDER BY source")
+        return [DocumentRecord(s, t, d, [a for a in (acr or "").split(",") if a], fp, url or "", n)
+                for s, t, d, acr, fp, url, n in rows]
+
+    def chunk_ids(self, source: str) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM chunks WHERE source = ? AND state = ? ORDER BY position", (source, LIVE))]
+
+    def chunks(self, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Live chunks by id, with the metadata a passage carries (pending or dropped ids are absent)."""
+        out: dict[str, tuple[str, dict[str, Any]]] = {}
+        for part in _batches(list(dict.fromkeys(ids))):
+            rows = self.conn.execute(
+                'SELECT c.id, c.text, c.source, d.title, d.date, c.date_ord, c.acronyms, c.position, c.start, '
+                f'c."end", d.fingerprint, c.indexed_text, d.source_url FROM chunks c JOIN documents d '
+                f"ON d.source = c.source WHERE c.state = ? AND c.id IN ({_marks(len(part))})", (LIVE, *part))
+            for cid, text, source, title, day, dord, acr, pos, start, end, fp, indexed, url in rows:
+                meta: dict[str, Any] = {
+                    "source": source, "title": title, "date": day, "date_ord": dord, "acronyms": acr,
+                    "position": pos, "start": start, "end": end, "fingerprint": fp, "indexed_text": indexed,
+                    "source_url": url or "",
+                }
+                meta.update({f"acr:{a}": True for a in acr.split(",") if a})
+                out[cid] = (text, meta)
+        return out
+
+    def lexical_rows(self, ids: Sequence[str]) -> list[tuple[str, str, str, int, str]]:
+        """(id, source, indexed_text, date_ord, acronyms) of live chunks, to (re)fill the lexical index."""
+        out = []
+        for part in _batches(list(ids)):
+            out += self.conn.execute(
+                f"SELECT id, source, indexed_text, date_ord, acronyms FROM chunks WHERE state = ? "
+                f"AND id IN ({_marks(len(part))})", (LIVE, *part)).fetchall()
+        return out
+
+    # ---- writing (under the store's write lock) --------------------------------------------
+    def stage(self, rows: Sequence[tuple]) -> set[str]:
+        """Step 1: the new chunks as ``pending``; returns the ids that are already live (left alone)."""
+        ids = [r[0] for r in rows]
+        with self.transaction() as conn:
+            live: set[str] = set()
+            for part in _batches(ids):
+                live |= {r[0] for r in conn.execute(
+                    f"SELECT id FROM chunks WHERE state = ? AND id IN ({_marks(len(part))})", (LIVE, *part))}
+                conn.execute(f"DELETE FROM garbage WHERE id IN ({_marks(len(part))})", part)
+            conn.executemany(f"INSERT OR IGNORE INTO chunks ({_CHUNK_COLUMNS}, state) VALUES "
+                             f"(?,?,?,?,?,?,?,?,?,'{PENDING}')", rows)
+        return live
+
+    def publish(self, source: str, rows: Sequence[tuple], document: tuple | None, facts: Any = None,
+                writer: str = "") -> list[str]:
+        """Step 4: ``rows`` become ``source``'s live chunks (none and ``document`` None: the source goes).
+
+        The old live chunks not among them move to ``garbage``; returns their ids.
+        """
+        new = {r[0] for r in rows}
+        with self.transaction() as conn:
+            old = [r[0] for r in conn.execute(
+                "SELECT id FROM chunks WHERE source = ? AND state = ?", (source, LIVE))]
+            stale = [i for i in old if i not in new]
+            conn.executemany("INSERT OR IGNORE INTO garbage (id) VALUES (?)", [(i,) for i in stale])
+            conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in stale])
+            # ids that were live already keep their row; their other columns follow the new version
+            conn.executemany('UPDATE chunks SET source=?, position=?, text=?, indexed_text=?, start=?, "end"=?, '
+                             "date_ord=?, acronyms=?, state=? WHERE id=?",
+                             [(*r[1:], LIVE, r[0]) for r in rows])
+            from prachum.index import meeting_tables
+
+            if document is None:
+                conn.execute("DELETE FROM documents WHERE source = ?", (source,))
+                meeting_tables.delete(conn, source)
+            else:
+                conn.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)", document)
+                if facts is not None:
+                    meeting_tables.write(conn, source, facts)
+            self._bump(conn, writer)
+        return stale
+
+    def drop(self, ids: Iterable[str], *, pending_only: bool = True) -> None:
+        """Forget chunk rows (a failed write's ``pending`` ones, or any) and their garbage entries."""
+        ids = list(ids)
+        with self.transaction() as conn:
+            for part in _batches(ids):
+                state = f"AND state = '{PENDING}'" if pending_only else ""
+                conn.execute(f"DELETE FROM chunks WHERE id IN ({_marks(len(part))}) {state}", part)
+                conn.execute(f"DELETE FROM garbage WHERE id IN ({_marks(len(part))})", part)
+
+    def forget_documents(self, sources: Iterable[str], writer: str = "") -> list[str]:
+        """Remove whole documents (their live chunks to garbage), e.g. ones whose vectors were lost."""
+        stale: list[str] = []
+        for source in sources:
+            stale += self.publish(source, [], None, writer=writer)
+        return stale
+
+    def sources_of(self, ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        for part in _batches(list(ids)):
+            out |= {r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT source FROM chunks WHERE id IN ({_marks(len(part))})", part)}
+        return out
+
+    def init(self, origin: str, collection: str, documents: Sequence[tuple] = (),
+             rows: Sequence[tuple] = ()) -> None:
+        """Mark the catalog created (``origin`` 'new' or 'migrated'), with the rows of a migrated index."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)", documents)
+            conn.executemany(f"INSERT OR REPLACE INTO chunks ({_CHUNK_COLUMNS}, state) VALUES "
+                             f"(?,?,?,?,?,?,?,?,?,'{LIVE}')", rows)
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [("schema", SCHEMA_VERSION), ("origin", origin), ("collection", collection)])
+            self._bump(conn, "")
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection, writer: str) -> None:
+        conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('writer', ?)", (writer,))
