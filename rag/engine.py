@@ -1,4 +1,7 @@
-"""The answering pipeline: retrieve (with follow-up rewriting) -> gate -> compose -> settle.
+"""The answering pipeline: route -> retrieve (with follow-up rewriting) -> gate -> compose -> settle.
+
+Questions across records (lists, counts, the latest meeting, a person's meetings) are answered
+from the meeting catalog; everything else from the best passages.
 
 One :class:`Prachum` per process holds the loaded models and the index; the CLI,
 the chat UI and the evaluation all go through :meth:`Prachum.stream`, so they
@@ -96,7 +99,7 @@ class Prachum:
         answerer: str | None = None,
         k: int | None = None,
     ) -> Iterator[Event]:
-        """The stages in order: retrieve, gate, compose, settle.
+        """The stages in order: route (the catalog answers across records), retrieve, gate, compose, settle.
 
         Yields :class:`Retrieved` as soon as the evidence is known (the UI shows it
         at once), then :class:`Token` pieces, then one :class:`Done` with the answer.

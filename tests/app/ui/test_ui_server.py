@@ -32,7 +32,7 @@ def client(ui_server):
     return Client(url, verbose=False)
 
 
-CONTRACT_KEYS = {"question", "answer", "refused", "citations", "timings_ms", "facts"}  # "facts" came last
+CONTRACT_KEYS = {"question", "answer", "refused", "citations", "timings_ms", "facts", "route"}  # "route" came last
 CITATION_KEYS = {"n", "source", "title", "date", "text", "score", "highlights"}
 
 
