@@ -31,6 +31,7 @@ tantivy's own scores (for the comparison).
 """
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -47,6 +48,8 @@ from prachum.index.bm25 import NGRAM, NGRAM_MARK, char_ngrams, query_terms
 from prachum.index.lexical_score import Weights, bm25, weights
 from prachum.thai.text import word_tokens
 from prachum.types import Filters
+
+log = logging.getLogger(__name__)
 
 # tantivy's built-in tokenizer that splits on ASCII whitespace and changes nothing else
 TOKENIZER = "whitespace"
@@ -276,7 +279,10 @@ class LexicalIndex:
         finally:
             self._lock.release()
         writer.wait_merging_threads()  # without the lock: a new write in this process joins this thread
-        self._reload()  # merged segments replace the small ones, whose files can then go
+        try:
+            self._reload()  # merged segments replace the small ones, whose files can then go
+        except (ValueError, OSError):  # the folder went away (a temporary index removed): nothing to see
+            log.debug("lexical index at %s is gone; not reloaded", self.path)
 
     def _load_view(self) -> _View:
         searcher = self._index.searcher()

@@ -5,6 +5,7 @@ import math
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -285,3 +286,20 @@ def test_a_write_after_an_idle_release_waits_for_it_instead_of_failing(tmp_path:
         index.add([doc])
         index.commit()
     assert index.count() == 4
+
+
+def test_the_idle_release_is_quiet_when_the_index_folder_has_gone(tmp_path, monkeypatch):
+    import shutil
+    import threading
+
+    import prachum.index.lexical as lexical
+
+    monkeypatch.setattr(lexical, "IDLE_RELEASE_S", 0.05)
+    raised: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    index = LexicalIndex(tmp_path / "lex", 0.6, 0.75)
+    index.add([LexicalDoc("a", "/r/a.txt", "การประชุม SOMSWD ครั้งที่ ๑๖", 20200921, ("SOMSWD",))])
+    index.commit()
+    shutil.rmtree(tmp_path / "lex")  # a temporary index removed while its writer is still held
+    time.sleep(0.5)
+    assert raised == []
