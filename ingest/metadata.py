@@ -71,7 +71,9 @@ _MEETING = re.compile(r"(?<!ประธาน)การประชุม(?!ด
 _NAME_STOP = re.compile(r"\s(?:ผ่านระบบ|ณ\s|ซึ่ง|โดย|เมื่อ|ระหว่าง|จัดขึ้น|และการประชุม)|\n")
 
 
-def _balanced_paren(text: str, open_at: int) -> int | None:
+def closing_paren(text: str, open_at: int, *, within_line: bool = False) -> int | None:
+    """Where the bracket opened at ``open_at`` closes (nested brackets counted), looking 400 characters
+    ahead; None when it does not (or, ``within_line``, not before the line ends)."""
     depth = 0
     for i in range(open_at, min(len(text), open_at + 400)):
         if text[i] == "(":
@@ -80,6 +82,8 @@ def _balanced_paren(text: str, open_at: int) -> int | None:
             depth -= 1
             if depth == 0:
                 return i
+        elif within_line and text[i] == "\n":
+            return None
     return None
 
 
@@ -97,7 +101,7 @@ def _meeting_title(text: str) -> str | None:
     end = stop.start() if stop else min(len(text), start + 300)
     acronym = ""
     if paren != -1 and paren < end:
-        close = _balanced_paren(text, paren)
+        close = closing_paren(text, paren)
         inside = text[paren + 1 : close] if close else ""
         found_acronyms = list(_ACRONYM.finditer(inside))
         usable = [m for m in found_acronyms if m.group("acr") not in _NOT_ACRONYMS and sum(c.isupper() for c in m.group("acr")) >= 3]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ingest.metadata import closing_paren
 from prachum.slots.base import words
 from prachum.thai.text import to_arabic_digits
 
@@ -87,20 +88,6 @@ def ordinal(text: str) -> tuple[int | None, str]:
 
 def _number(raw: str) -> int:
     return int(to_arabic_digits(raw))
-
-
-def _balanced_end(text: str, open_at: int) -> int | None:
-    depth = 0
-    for i in range(open_at, min(len(text), open_at + 400)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif text[i] == "\n":
-            return None
-    return None
 
 
 def _acronym_form(raw: str) -> tuple[int | None, str | None]:
@@ -200,13 +187,13 @@ def _mention_at(text: str, m: re.Match[str]) -> Mention | None:
             more = _MORE_EDITION.match(text, end)
     paren_at = re.compile(r"\s?\(").match(text, end)
     if paren_at:
-        close = _balanced_end(text, paren_at.end() - 1)
+        close = closing_paren(text, paren_at.end() - 1, within_line=True)
         if close:
-            en, acr, en_edition = parse_parenthesis(text[paren_at.end():close - 1])
+            en, acr, en_edition = parse_parenthesis(text[paren_at.end():close])
             if en or acr:
                 name_en, acronym = en or name_en, acr or acronym
                 edition = edition or en_edition
-                end = close
+                end = close + 1
     verb_m = _ATTEND.search(before)
     verb = "headline" if m.group().startswith("ร่วม") else (verb_m.lastgroup or "") if verb_m else ""
     attended = verb in ("attend", "open", "chair", "headline")
