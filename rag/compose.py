@@ -36,6 +36,7 @@ from rag.near_miss import (
     unknown_person,
 )
 from rag.question import Asked, editions
+from rag.roles import role_spans
 from prachum.slots import SlotSpan, Title, expansion_of, recognise
 from prachum.slots.editions import EditionMention, clause_of
 
@@ -43,16 +44,17 @@ from prachum.slots.editions import EditionMention, clause_of
 FILLERS: dict[str, tuple[str, ...]] = {
     "person": ("person",), "host": ("country", "organisation"), "country": ("country",),
     "organisation": ("organisation", "country"), "date": ("date",), "year": ("year",), "time": ("time",), "place": ("place",),
-    "number": ("number",), "expansion": ("expansion",), "list": ("list",), "title": ("title",), "month": ("month",),
+    "number": ("number",), "expansion": ("expansion",), "list": ("list",), "title": ("title",), "month": ("month",), "named": ("named",),
 }
 # How many spans of one sentence a slot takes: "ใครบ้าง" and the +3 countries are several.
-MAX_SPANS = {"person": 3, "country": 4, "host": 2, "organisation": 2, "list": 1, "year": 2}
+MAX_SPANS = {"person": 3, "country": 4, "host": 2, "organisation": 2, "list": 1, "year": 2, "named": 3}
 POOL = 8  # evidence sentences searched for a slot, best first
 OTHER_FLOOR = 0.6  # another record's sentence is tried only at this share of the best sentence's score
 MONEY = re.compile(r"บาท|ดอลลาร์|ยูโร|เยน|หยวน|USD|US\$|\$|baht|dollar|euro|yen", re.I)
 RATE = re.compile(r"%|ร้อยละ|เปอร์เซ็นต์|percent|ต่อ\s*(?:ดอลลาร์|USD)|per\s", re.I)
 CLAUSE_SLOTS = ("date", "time", "place", "month", "year")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+_BRACKETED_ENGLISH = re.compile(r"\(([A-Za-z][^()\u0e00-\u0e7f]{2,})\)")
 VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|\b(?:room|floor|building|hotel|venue)\b", re.I)
 
 
@@ -72,6 +74,10 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
             names.append(english_name(span.value) or "")
         if any(name and search_form(name).lower() in asked_form for name in names):
             return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
+    if span.kind == "named":
+        squashed = span.text.upper().replace(" ", "")
+        if any(a.upper() in squashed for a in asked.acronyms) or not span.text.startswith(asked.heads or ("",)):
+            return False  # "which conference ... of the 16th SOCCOM": not SOCCOM itself
     if slot == "person" and asked.position:  # "which Permanent Secretary": the person who holds that post
         position = search_form(getattr(span.value, "position", None) or "")
         if not position.startswith(asked.position):
@@ -125,6 +131,8 @@ def _spans_in(slot: str, text: str, asked: Asked, question: str) -> tuple[SlotSp
     if slot == "expansion":
         found = [expansion_of(text, acronym) for acronym in asked.acronyms]
         return tuple(s for s in found if s is not None)[:1]
+    if slot == "role":
+        return tuple(role_spans(text, asked.people, asked.capacity))
     spans, seen = [], set()
     for span in recognise(text, FILLERS[slot]):
         key = span.value if span.kind in ("country", "organisation") and span.value else span.text
@@ -206,6 +214,10 @@ def display(span: SlotSpan, lang: str) -> str:
         return names[month] + (f" {year + 543 if lang == 'th' else year}" if year else "")
     if span.kind == "title" and isinstance(span.value, Title):
         return span.value.reads(lang)
+    if span.kind == "role" and lang == "en" and (english := _BRACKETED_ENGLISH.search(span.text)):
+        return english.group(1)
+    if span.kind == "named" and isinstance(span.value, Title):
+        return span.value.reads(lang) if lang == "en" else span.text.strip()
     if span.kind == "expansion" and isinstance(span.value, tuple):
         return str(span.value[1])
     return span.text.strip()

@@ -20,6 +20,7 @@ import numpy as np
 from prachum.index.bm25 import coverage, query_terms
 from prachum.models import SupportsEmbedding
 from prachum.thai.dates import find_dates
+from prachum.thai.glossary import bridged
 from prachum.thai.sentences import split_sentences
 from prachum.thai.text import search_form
 from prachum.types import Passage
@@ -112,7 +113,7 @@ def score_sentences(
     sentences = [s for i, p in enumerate(top) for s in split_passage(i, p)]
     if not sentences:
         return []
-    terms = query_terms(question)
+    terms = query_terms(bridged(question))  # an English question also by the Thai words of its vocabulary
     wanted = asked_kinds(question)
     if vectors is not None:
         q = query_vector if query_vector is not None else vectors.embedder.embed_query(search_form(question))

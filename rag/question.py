@@ -16,12 +16,25 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from prachum.slots.named import heads_for
+from rag.roles import asked_people
 from prachum.thai.dates import time_range
 from prachum.thai.text import search_form
 
+# "which report", "การประชุมใด": a thing the record names (prachum/slots/named.py)
+_NAMED_EN = (r"\b(?:which|what) (?:\w+ ){0,2}?(report|meeting|conference|workshop|forum|summit|project|programme|"
+             r"program|plan|document|declaration|statement|framework|guideline|fund|award|network|centre|center|study|"
+             r"event|initiative)s?\b(?!\s+(?:room|venue|hall|place|date|day|time|year|month|hotel|building|floor|city)\b)")
+_NAMED_TH = r"(รายงาน|การประชุม|โครงการ|แผนงาน|แผน|เอกสาร\S{0,12}?|ปฏิญญา|กองทุน|รางวัล|เครือข่าย|ศูนย์|กรอบ|แนวทาง)(?:ใด|อะไร|ไหน)"
+_NAMED = re.compile(_NAMED_EN + "|" + _NAMED_TH, re.I)
+# a named person's position or capacity (rag/roles.py)
+_CAPACITY_ASKED = r"ในฐานะ(?:อะไร|ใด)|ในนาม(?:อะไร|ใด)|\bin what (?:capacity|role)\b|\bas what\b"
+_ROLE = (_CAPACITY_ASKED + r"|ตำแหน่ง(?:อะไร|ใด)|\b(?:what|which) (?:was|is|were) (?:\S+ ){0,4}?"
+         r"(?:position|post|job title|ministry title|title|role)\b|\bposition\b")
 # (kind, pattern, slot) in the order they are tried; the first matching rule of each kind wins.
 _RULES: tuple[tuple[str, str, str], ...] = (
     ("expand", r"ย่อมาจาก|ชื่อเต็ม|หมายถึงอะไร|\bstands? for\b|\bfull (?:name|form)\b|\babbreviation\b", "expansion"),
+    ("role", _ROLE, "role"),
     ("who", r"(?:ใคร|ประเทศใด|หน่วยงานใด)\s*(?:จะ)?เป็นเจ้าภาพ|เจ้าภาพ(?:คือ|ได้แก่)?\s*(?:ใคร|ประเทศใด|หน่วยงานใด)|"
             r"จัดโดย(?:ใคร|หน่วยงานใด)|\bwho (?:co-?)?(?:host|organi[sz]|chair)", "host"),
     ("who", r"ประเทศใด|ประเทศไหน|\b(?:which|what) (?:\w+ )?countr(?:y|ies)\b", "country"),
@@ -32,13 +45,14 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("time", r"กี่โมง|เวลาใด|เวลาเท่าไร|เวลาอะไร|\bwhat time\b|\bat what time\b", "time"),
     ("year", r"ปีไหน|ปีใด|ปีอะไร|ปี\s*พ\.\s?ศ\.\s*ใด|\b(?:which|what) year\b|\bin what year\b", "year"),
     ("month", r"เดือนไหน|เดือนใด|เดือนอะไร|\b(?:which|what|in what) month\b", "month"),
-    ("when", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันที่ใด|วันอะไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|"
-             r"เดือนไหน|เดือนใด|\bwhen\b|\bwhat date\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
+    ("when", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันที่ใด|วันใด|วันอะไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|"
+             r"เดือนไหน|เดือนใด|\bwhen\b(?! (?:he|she|they|it|we)\b)|\bwhat date\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
              r"\bduring which dates\b", "date"),
     ("where", r"(?<!วัน)ที่ไหน|(?<!วัน)ที่ใด|สถานที่ใด|แห่งใด|ห้องใด|ห้องประชุมใด|\bwhere\b|"
               r"\bwhich (?:\w+ )?(?:room|venue|city|place|hotel|building|floor)\b", "place"),
     ("how_many", r"(?<!เ)กี่(?!ยว)|จำนวนเท่าไร|เท่าไร|เท่าไหร่|เท่าใด|\bhow many\b|\bhow much\b|\bnumber of\b", "number"),
     ("what", r"(?<!กี่)หัวข้อ|ธีม|แนวคิดหลัก|คำขวัญ|\b(?:theme|topic|title|slogan|motto)\b", "title"),
+    ("which", _NAMED_EN + "|" + _NAMED_TH, "named"),
     ("list", r"อะไรบ้าง|ใดบ้าง|ใครบ้าง|ได้แก่อะไร|ประกอบด้วยอะไร|\bwhich\b.*\b(?:are|were)\b|\blist\b|\bwhat are\b",
      "list"),
     ("why", r"ทำไม|เพราะเหตุใด|เพราะอะไร|\bwhy\b", ""),
@@ -117,6 +131,9 @@ class Asked:
     position: str | None = None  # "ปลัดกระทรวง" for "which Permanent Secretary": the person must hold it
     ending: bool = False  # "สิ้นสุดเวลากี่โมง": only a time range gives an end
     day: bool = False  # "วันที่เท่าไร", "what date": a month alone does not answer
+    heads: tuple[str, ...] = ()  # "which report": the Thai head nouns (รายงาน) a named answer starts with
+    people: tuple[str, ...] = ()  # whose position or capacity is asked (rag/roles.py)
+    capacity: bool = False  # "ในฐานะใด", "in what capacity": what they acted as, not their post
 
     @property
     def wants_slots(self) -> bool:
@@ -159,8 +176,12 @@ def analyse(question: str) -> Asked:
         hits = [h for h in hits if h[1] != "how_many"]
     if "how_many" in kinds:  # "กี่หัวข้อ" counts the topics
         hits = [h for h in hits if h[2] != "title"]
+    if "role" in kinds:  # "what was X's position", "X ดำรงตำแหน่งอะไร": X is named, not asked for
+        role = re.search(_ROLE, form, re.I)
+        inside = range(role.start(), role.end()) if role else range(0)
+        hits = [h for h in hits if h[1] != "who" and not (h[1] in ("what", "which") and h[0] in inside)]
     # a list of people or countries is a list of those, not a free list
-    if "list" in kinds and "who" in kinds:
+    if "list" in kinds and ("who" in kinds or "which" in kinds):
         hits = [h for h in hits if h[1] != "list"]
     slots = tuple(dict.fromkeys(slot for _, _, slot in hits if slot))
     specific = None
@@ -180,8 +201,27 @@ def analyse(question: str) -> Asked:
         unit=unit,
         specific=specific,
         cues=tuple(cue for pattern, words in _ROLES if re.search(pattern, form, re.I) for cue in words),
-        plural=bool(_PLURAL.search(form)),
+        plural=bool(_PLURAL.search(form)) or _named_plural(form),
         ending=bool(_ENDING.search(form)) and "time" in slots,
         day=bool(_DAY.search(form)),
         position=next((thai for thai, pattern in _POSITIONS if pattern.search(form)), None) if "person" in slots else None,
+        heads=_heads(form) if "named" in slots else (),
+        people=asked_people(question) if "role" in slots else (),
+        capacity="role" in slots and bool(re.search(_CAPACITY_ASKED, form, re.I)),
     )
+
+
+def _named_plural(form: str) -> bool:
+    """"Which outcome documents": the English noun is plural."""
+    match = _NAMED.search(form)
+    return bool(match and match.group(1) and match.group(0).lower().endswith("s"))
+
+
+def _heads(form: str) -> tuple[str, ...]:
+    match = _NAMED.search(form)
+    if match is None:
+        return ()
+    if match.group(1):
+        return heads_for(match.group(1))
+    thai = match.group(2)
+    return ("เอกสาร",) if thai.startswith("เอกสาร") else (thai,)

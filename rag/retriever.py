@@ -17,6 +17,7 @@ from prachum.config import Settings
 from prachum.index.store import IndexStore
 from prachum.models import SupportsEmbedding
 from prachum.thai.dates import time_range
+from prachum.thai.glossary import bridged
 from prachum.thai.text import search_form
 from prachum.types import Filters, Passage
 from rag.fusion import fuse, ranked
@@ -56,8 +57,9 @@ class HybridSearch:
         self.store.refresh()  # another process (an ingest beside this server) may have written
         query_vector = self.embedder.embed_query(search_form(query))
         dense = self.store.dense_search(query_vector, depth, filters.chroma_where())
-        # dense candidates carry their exact BM25 score too (0 is information, not absence)
-        lexical = self.store.lexical_search(query, depth, filters, include=dense)
+        # dense candidates carry their exact BM25 score too (0 is information, not absence); an English
+        # question is searched with the Thai words of its vocabulary beside its own (prachum/thai/glossary.py)
+        lexical = self.store.lexical_search(bridged(query), depth, filters, include=dense)
         fused = ranked(fuse(self.fusion, dense, lexical, self.dense_weight), k)
         found = self.store.chunks([i for i, _ in fused])
         passages = []

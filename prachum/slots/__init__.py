@@ -19,6 +19,7 @@ Spans are offsets into the text given, never normalised: ``text[start:end] == sp
 - expansion: (acronym, long form)                 - list: tuple of item strings
 - title: Title(thai, english), a quoted theme or topic with its other-language form
 - month: (month, CE year or None), a month written by name
+- named: Title(thai, english), a report, meeting, project or fund by the name the record gives it
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from typing import Callable, Iterable
 
 from prachum.slots.base import SLOT_KINDS, Person, Place, SlotSpan
 from prachum.slots.lists import enumerations
+from prachum.slots.named import named
 from prachum.slots.names import countries, expansion_of, expansions, organisations
 from prachum.slots.numbers import numbers
 from prachum.slots.people import people
@@ -36,6 +38,7 @@ from prachum.slots.when import dates, months, times, years
 RECOGNISERS: dict[str, Callable[[str], list[SlotSpan]]] = {
     "person": people, "date": dates, "year": years, "time": times, "place": places, "number": numbers,
     "organisation": organisations, "country": countries, "expansion": expansions, "list": enumerations, "title": titles, "month": months,
+    "named": named,
 }
 
 
@@ -53,5 +56,5 @@ def recognise(text: str, kinds: Iterable[str] | None = None) -> list[SlotSpan]:
 
 __all__ = [
     "SLOT_KINDS", "Person", "Place", "SlotSpan", "recognise", "expansion_of", "people", "dates", "times", "places",
-    "numbers", "organisations", "countries", "expansions", "enumerations", "titles", "Title", "months",
+    "numbers", "organisations", "countries", "expansions", "enumerations", "titles", "Title", "months", "named",
 ]

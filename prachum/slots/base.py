@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from pythainlp.tokenize import word_tokenize
 
-SLOT_KINDS = ("person", "date", "year", "time", "place", "number", "organisation", "country", "expansion", "list", "title", "month")
+SLOT_KINDS = ("person", "date", "year", "time", "place", "number", "organisation", "country", "expansion", "list", "title", "month", "named")
 
 THAI_LETTER = "\u0e01-\u0e2e"
 THAI = "\u0e01-\u0e4f"
