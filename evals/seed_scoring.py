@@ -13,7 +13,7 @@ measure by question kind and by language.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from evals.answer_metrics import all_facts_present, fact_recall, token_f1
 from evals.facts_file import FactItem
@@ -33,7 +33,7 @@ class AnswerResult:
     fact_recall: float | None  # None for unanswerable items
     all_facts: bool | None
     token_f1: float | None
-    citation_precision: float
+    citation_precision: float | None  # None for a refusal: it cites nothing
     missing_facts: list[str]
     citations: list[dict[str, Any]]
     timings_ms: dict[str, float]
@@ -84,8 +84,11 @@ def missing_facts(answer: str, facts: Sequence[Sequence[str]]) -> list[str]:
 def score_answer(item: FactItem, answer: Any, answerer: str) -> AnswerResult:
     """Score one engine Answer against its item. A refused answerable item states no facts: 0."""
     cites = [{"n": c.n, "source": file_name(c.passage.source), "text": c.passage.text} for c in answer.citations]
-    precision = citation_precision([{"source": c["source"], "text": c["text"]} for c in cites],
-                                   item.sources, item.facts)
+    # the citations an answer makes are those its text points to with [n]; a refusal points to none:
+    # the passages shown beneath it are the nearest evidence, not support for a claim (refusals are
+    # scored by refusal precision and recall instead)
+    made = [{"source": c["source"], "text": c["text"]} for c in cites if f"[{c['n']}]" in answer.answer]
+    precision = None if answer.refused else citation_precision(made, item.sources, item.facts)
     if item.answerable:
         text = "" if answer.refused else answer.answer
         recall = fact_recall(text, item.facts)
@@ -111,6 +114,12 @@ def score_answer(item: FactItem, answer: Any, answerer: str) -> AnswerResult:
     )
 
 
+def cited_mean(results: Iterable[AnswerResult]) -> float | None:
+    """Citation precision over the answers that cite (refusals cite nothing); None when none did."""
+    values = [a.citation_precision for a in results if a.citation_precision is not None]
+    return mean_or_zero(values) if values else None
+
+
 def form_summary(results: Sequence[tuple[FactItem, AnswerResult]]) -> dict[str, Any]:
     """The measures of one group of answers (all of them, one kind, one language).
 
@@ -129,7 +138,7 @@ def form_summary(results: Sequence[tuple[FactItem, AnswerResult]]) -> dict[str, 
         "answerable": len(answerable),
         "fact_recall": mean_or_zero([a.fact_recall or 0.0 for a in answerable]) if answerable else None,
         "all_facts_accuracy": mean_or_zero([float(bool(a.all_facts)) for a in answerable]) if answerable else None,
-        "citation_precision": mean_or_zero([a.citation_precision for _, a in results]) if results else None,
+        "citation_precision": cited_mean(a for _, a in results),
         "answer_length_median": median_or_none([a.length for a in answered]),
         "fact_first_rate": share_true([bool(a.fact_first) for a in answerable]),
         "language_match_rate": share_true([a.language_match for _, a in results]),

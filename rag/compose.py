@@ -25,6 +25,7 @@ from rag.near_miss import (
     Corpus,
     LOOKED_FOR_SLOT,
     UNIT_EN,
+    acronym_refusal,
     edition_refusal,
     ending_refusal,
     mentioned_only,
@@ -54,6 +55,9 @@ MONEY = re.compile(r"บาท|ดอลลาร์|ยูโร|เยน|ห�
 RATE = re.compile(r"%|ร้อยละ|เปอร์เซ็นต์|percent|ต่อ\s*(?:ดอลลาร์|USD)|per\s", re.I)
 CLAUSE_SLOTS = ("date", "time", "place", "month", "year")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+WEEKDAYS = (("วันจันทร์", "Monday"), ("วันอังคาร", "Tuesday"), ("วันพุธ", "Wednesday"), ("วันพฤหัสบดี", "Thursday"),
+            ("วันศุกร์", "Friday"), ("วันเสาร์", "Saturday"), ("วันอาทิตย์", "Sunday"))
+_WEEKDAY_BEFORE = re.compile("(?:" + "|".join(d for pair in WEEKDAYS for d in pair) + r")(?:ที่)?,?\s*(?:the\s*)?$", re.I)
 _BRACKETED_ENGLISH = re.compile(r"\(([A-Za-z][^()\u0e00-\u0e7f]{2,})\)")
 VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|\b(?:room|floor|building|hotel|venue)\b", re.I)
 
@@ -74,6 +78,9 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
             names.append(english_name(span.value) or "")
         if any(name and search_form(name).lower() in asked_form for name in names):
             return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
+    if slot == "organisation" and asked.org_heads and not span.text.startswith(asked.org_heads) \
+            and not str(span.value or "").startswith(asked.org_heads):
+        return False  # "which university": not the ministry that stands beside it
     if span.kind == "named":
         squashed = span.text.upper().replace(" ", "")
         if any(a.upper() in squashed for a in asked.acronyms) or not span.text.startswith(asked.heads or ("",)):
@@ -110,6 +117,20 @@ def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bo
     return asked.edition is None or not named or asked.edition in named
 
 
+def _in_passing(asked: Asked, pool: Sequence[Sentence], passages: Sequence[Passage]) -> str | None:
+    """An acronym the question names that the evidence names only in passing: every sentence tried
+    names it, no record's title does. What those sentences lack, the records do not say of it."""
+    for acronym in asked.acronyms:
+        if lookup(acronym) is not None:
+            continue  # "ASEAN" names a body, not a thing of its own
+        key = acronym.upper().replace(" ", "")
+        titles = {passages[s.passage].title.upper().replace(" ", "") for s in pool}
+        if pool and not any(key in title for title in titles) and all(
+                key in search_form(s.text).upper().replace(" ", "") for s in pool):
+            return acronym
+    return None
+
+
 def _near_cues(spans: list[SlotSpan], sentence: str, cues: Sequence[str], limit: int) -> list[SlotSpan]:
     """The ``limit`` spans nearest the words the answer should stand next to, back in text order."""
     lowered = sentence.lower()
@@ -139,6 +160,8 @@ def _spans_in(slot: str, text: str, asked: Asked, question: str) -> tuple[SlotSp
         if key not in seen and _accepts(slot, span, asked, question):
             seen.add(key)  # "ประเทศญี่ปุ่น" and "Japan" in one sentence are one country
             spans.append(span)
+    if asked.period_asked:  # "during which dates": "20 – 24 สิงหาคม 2561" before "20 สิงหาคม 2561"
+        spans.sort(key=lambda s: not isinstance(s.value, tuple))
     limit = MAX_SPANS.get(slot, 1) if asked.plural or slot == "list" else 1
     return tuple(_near_cues(spans, text, asked.cues, limit))
 
@@ -202,6 +225,8 @@ def display(span: SlotSpan, lang: str) -> str:
         return first.strftime("%H:%M") + (f"-{last.strftime('%H:%M')}" if last else "")
     if span.kind == "year" and isinstance(span.value, int):
         return str(span.value + 543) if lang == "th" else str(span.value)
+    if span.kind == "year" and isinstance(span.value, tuple):  # "(2021-2025)": as the record writes it
+        return span.text.strip()
     if lang == "en" and span.kind == "number" and isinstance(span.value, tuple):
         amount, unit = span.value
         number = f"{amount:g}"
@@ -221,6 +246,19 @@ def display(span: SlotSpan, lang: str) -> str:
     if span.kind == "expansion" and isinstance(span.value, tuple):
         return str(span.value[1])
     return span.text.strip()
+
+
+def _with_weekday(span: SlotSpan, sentence: str, asked: Asked) -> str:
+    """A date as the reader sees it, with the weekday the record writes before it when the question
+    asks which day it was ("วันจันทร์ที่ 20 สิงหาคม 2561" -> "Monday, 20 August 2018")."""
+    shown = display(span, asked.lang)
+    if not (asked.weekday and span.kind == "date"):
+        return shown
+    match = _WEEKDAY_BEFORE.search(sentence[max(0, span.start - 20):span.start])
+    if match is None:
+        return shown
+    day = next(d for d in WEEKDAYS if match.group(0).lower().startswith((d[0], d[1].lower())))
+    return f"{day[1]}, {shown}" if asked.lang == "en" else f"{day[0]}ที่ {shown}"
 
 
 def _clauses(pool: Sequence[Sentence], mention: EditionMention) -> list[Sentence]:
@@ -274,6 +312,9 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
             return CitedAnswer(ending_refusal(asked.lang), _nearest(passages, pool), refused=True)
         elif slot == "person" and asked.position:
             return CitedAnswer(position_refusal(asked), _nearest(passages, pool), refused=True)
+        elif slot in LOOKED_FOR_SLOT and (passing := _in_passing(asked, pool, passages)) is not None:
+            # "ผู้ได้รับรางวัล AOSWADA ได้แก่ใครบ้าง" where the records name the award but none of its winners
+            return CitedAnswer(acronym_refusal(slot, passing, asked.lang), _nearest(passages, pool), refused=True)
         elif slot in LOOKED_FOR_SLOT and only is not None:
             # "SOMSWD ครั้งที่ 17 จัดขึ้นวันที่เท่าไร" where the records only say it will be held in December
             return CitedAnswer(slot_refusal(slot, only, asked.lang), _nearest(passages, pool), refused=True)
@@ -287,7 +328,7 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
         n = numbers.setdefault(s.passage, len(numbers) + 1)
         if (s.start, s.end) not in highlights.setdefault(s.passage, []):
             highlights[s.passage].append((s.start, s.end))
-        facts += [Fact(display(span, asked.lang), pick.slot, n) for span in pick.spans]
+        facts += [Fact(_with_weekday(span, s.text, asked), pick.slot, n) for span in pick.spans]
     facts = list(dict.fromkeys(facts))
     text = " · ".join(f"{f.text} [{f.n}]" for f in facts)
     if asked.lang == "en" and any(_THAI.search(f.text) for f in facts):

@@ -111,6 +111,13 @@ def slot_refusal(slot: str, mention: EditionMention, lang: str) -> str:
     return f"บันทึกกล่าวถึงการประชุม {name} ครั้งที่ {mention.edition} แต่ไม่พบ{thai}ของการประชุมนี้"
 
 
+def acronym_refusal(slot: str, acronym: str, lang: str) -> str:
+    thai, english = LOOKED_FOR_SLOT[slot]
+    if lang == "en":
+        return f"The records mention {acronym} but do not give {english}."
+    return f"บันทึกกล่าวถึง {acronym} แต่ไม่พบ{thai}ที่ถามถึง"
+
+
 def near_miss(asked: Asked, question: str) -> str:
     """What we say when the records are close to the question but hold no answer of the asked kind."""
     if asked.specific:

@@ -38,15 +38,15 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("who", r"(?:ใคร|ประเทศใด|หน่วยงานใด)\s*(?:จะ)?เป็นเจ้าภาพ|เจ้าภาพ(?:คือ|ได้แก่)?\s*(?:ใคร|ประเทศใด|หน่วยงานใด)|"
             r"จัดโดย(?:ใคร|หน่วยงานใด)|\bwho (?:co-?)?(?:host|organi[sz]|chair)", "host"),
     ("who", r"ประเทศใด|ประเทศไหน|\b(?:which|what) (?:\w+ )?countr(?:y|ies)\b", "country"),
-    ("who", r"หน่วยงานใด|องค์กรใด|กระทรวงใด|กรมใด|มหาวิทยาลัยใด|\bwhich (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
-            r"ministry|ministries|department|body|university|universities)(?:'s)?\b", "organisation"),
+    ("who", r"หน่วยงานใด|องค์กรใด|กระทรวงใด|กรมใด|มหาวิทยาลัยใด|สำนักงานใด|\bwhich (?:\w+ )?(?:organi[sz]ations?|agency|"
+            r"agencies|ministry|ministries|department|body|university|universities|office|institute)(?:'s)?\b", "organisation"),
     ("who", r"ใคร|ผู้ใด|บุคคลใด|ท่านใด|\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ ){0,3}(?:secretary|minister|director|"
             r"officer|official|person|leader|chair(?:person)?|speaker)\b", "person"),
     ("time", r"กี่โมง|เวลาใด|เวลาเท่าไร|เวลาอะไร|\bwhat time\b|\bat what time\b", "time"),
     ("year", r"ปีไหน|ปีใด|ปีอะไร|ปี\s*พ\.\s?ศ\.\s*ใด|\b(?:which|what) year\b|\bin what year\b", "year"),
     ("month", r"เดือนไหน|เดือนใด|เดือนอะไร|\b(?:which|what|in what) month\b", "month"),
     ("when", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร|วันที่ใด|วันใด|วันอะไร|ช่วงไหน|ช่วงใด|ปีไหน|ปีใด|"
-             r"เดือนไหน|เดือนใด|\bwhen\b(?! (?:he|she|they|it|we)\b)|\bwhat date\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
+             r"เดือนไหน|เดือนใด|\bwhen\b(?! (?:he|she|they|it|we)\b)|\bwhat date\b|\bwhat day\b|\bon what (?:date|day)\b|\bwhich (?:day|date|year|month)s?\b|"
              r"\bduring which dates\b", "date"),
     ("where", r"(?<!วัน)ที่ไหน|(?<!วัน)ที่ใด|สถานที่ใด|แห่งใด|ห้องใด|ห้องประชุมใด|\bwhere\b|"
               r"\bwhich (?:\w+ )?(?:room|venue|city|place|hotel|building|floor)\b", "place"),
@@ -85,7 +85,16 @@ _ROLES = (
     (r"เปิด|\bopen", ("เปิด", "open")),
     (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent")),
     (r"นำเสนอ|\bpresent", ("นำเสนอ", "present")),
+    (r"ร่วมกับ|\balong with\b|\btogether with\b|\baccompan", ("พร้อมด้วย", "ร่วมกับ", "accompan")),
 )
+# the kind of body a question asks for, and the head noun its Thai name starts with
+_ORG_KINDS = ((r"มหาวิทยาลัยใด|\bwhich universit", "มหาวิทยาลัย"), (r"กระทรวงใด|\bwhich ministr", "กระทรวง"),
+              (r"สำนักงานใด|\bwhich office", "สำนักงาน"), (r"กรมใด|\bwhich department", "กรม"))
+# "during which dates", "ช่วงปีใด": a period answers, a single day does not
+_RANGE = re.compile(r"\bdates\b|\bwhich years\b|\bwhat period\b|\bhow long\b|\bfrom when\b|ระหว่างวันที่ใด|"
+                    r"ช่วงวันที่|ช่วงปี|ช่วงเวลาใด|กี่วัน|ระยะเวลา", re.I)
+# "ตรงกับวันอะไร", "what day of the week": the weekday the record writes before the date
+_WEEKDAY = re.compile(r"ตรงกับวันอะไร|วันอะไร|\bwhat day\b|\bday of the week\b|\bwhich weekday\b", re.I)
 # Positions a "who" question may name, as Thai records write them (longest first: an assistant
 # permanent secretary is not the permanent secretary). The person answering must hold it.
 POSITIONS = (
@@ -105,7 +114,7 @@ _POSITIONS = tuple((thai, re.compile(pattern, re.I)) for thai, _, pattern in POS
 POSITION_EN = {thai: english for thai, english, _ in POSITIONS}
 _DAY = re.compile(r"วันที่เท่าไ|วันที่ใด|วันไหน|วันอะไร|\bwhat date\b|\bwhich (?:day|date)s?\b|\bon what (?:date|day)\b", re.I)
 _ENDING = re.compile(r"สิ้นสุด|เสร็จสิ้น|เลิก|ปิดการประชุม|\b(?:end|ended|ends|finish|finished|close|closed)\b", re.I)
-_PLURAL = re.compile(r"บ้าง|ทั้งหมด|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
+_PLURAL = re.compile(r"บ้าง|ทั้งหมด|เจ้าภาพร่วม|ร่วมกับ|\bco-?host|\bjointly\b|\balong with\b|\btogether with\b|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
                      r"\bwhich (?:two|three|four|five)\b|\bwho (?:were|are)\b", re.I)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9](?:\s?\+\s?3)?\b")
 _EDITION = re.compile(r"ครั้งที่\s*(\d{1,3})|\b(\d{1,3})(?:st|nd|rd|th)\b|\bNo\.\s*(\d{1,3})\b", re.I)
@@ -132,8 +141,11 @@ class Asked:
     ending: bool = False  # "สิ้นสุดเวลากี่โมง": only a time range gives an end
     day: bool = False  # "วันที่เท่าไร", "what date": a month alone does not answer
     heads: tuple[str, ...] = ()  # "which report": the Thai head nouns (รายงาน) a named answer starts with
+    org_heads: tuple[str, ...] = ()  # "which university": the answer is a body whose name starts so
     people: tuple[str, ...] = ()  # whose position or capacity is asked (rag/roles.py)
     capacity: bool = False  # "ในฐานะใด", "in what capacity": what they acted as, not their post
+    period_asked: bool = False  # "during which dates": a range of days or years answers first
+    weekday: bool = False  # "ตรงกับวันอะไร": the answer's date says its weekday as the record writes it
 
     @property
     def wants_slots(self) -> bool:
@@ -206,8 +218,11 @@ def analyse(question: str) -> Asked:
         day=bool(_DAY.search(form)),
         position=next((thai for thai, pattern in _POSITIONS if pattern.search(form)), None) if "person" in slots else None,
         heads=_heads(form) if "named" in slots else (),
+        org_heads=tuple(head for pattern, head in _ORG_KINDS if re.search(pattern, form, re.I)) if "organisation" in slots else (),
         people=asked_people(question) if "role" in slots else (),
         capacity="role" in slots and bool(re.search(_CAPACITY_ASKED, form, re.I)),
+        period_asked=bool(_RANGE.search(form)),
+        weekday=bool(_WEEKDAY.search(form)),
     )
 
 

@@ -12,7 +12,7 @@ Spans are offsets into the text given, never normalised: ``text[start:end] == sp
 ``value`` is the normalised reading:
 
 - person: Person(honorific, name, position)      - date: datetime.date, or (first, last) for a range
-- year: the Common-Era year (int), from "ปี 2557", "พ.ศ. ๒๕๕๙", "in 2016"
+- year: the Common-Era year (int), from "ปี 2557", "พ.ศ. ๒๕๕๙", "in 2016"; (first, last) for "2021-2025"
 - time: datetime.time, or (first, last)           - place: Place(mode, name)
 - number: (float, unit) with Thai units ("คน", "ประเทศ", "%", "ครั้งที่", "ordinal")
 - country / organisation: the canonical Thai name (prachum.thai.gazetteer)

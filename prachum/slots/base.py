@@ -68,6 +68,12 @@ def word_starts(text: str, start: int = 0, end: int | None = None) -> list[int]:
     return offsets
 
 
+def word_start(text: str, at: int) -> bool:
+    """Whether a newmm word begins at ``at``; where it ends is not asked, since newmm splits some
+    names oddly ("เปิดตัวรายงานการ" -> เปิดตัว|ราย|งานการ)."""
+    return at == 0 or at in word_starts(text, max(0, at - 30), min(len(text), at + 30))
+
+
 def words(text: str) -> tuple[str, ...]:
     return _tokens(text)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from prachum.slots.base import SlotSpan, span, word_starts
+from prachum.slots.base import SlotSpan, span, word_start
 from prachum.slots.titles import Title
 
 # what a question calls the thing -> the Thai head nouns a record names it with
@@ -53,13 +53,6 @@ def _bracket_end(text: str, open_at: int) -> int | None:
     return None
 
 
-def _word_start(text: str, at: int) -> bool:
-    """Whether a newmm word begins at ``at``; its end is not asked, since newmm splits some names
-    oddly ("เปิดตัวรายงานการ" -> เปิดตัว|ราย|งานการ)."""
-    start = max(0, at - 30)
-    return at == 0 or at in word_starts(text, start, min(len(text), at + 30))
-
-
 def _named_at(text: str, at: int, head: str) -> SlotSpan | None:
     after = at + len(head)
     latin = _ENGLISH_AFTER.match(text, after)
@@ -88,7 +81,7 @@ def named(text: str) -> list[SlotSpan]:
     for match in _HEAD.finditer(text):
         if found and match.start() < found[-1].end:
             continue
-        if not _word_start(text, match.start()):
+        if not word_start(text, match.start()):
             continue  # "ประชุม" inside "การประชุม" is the outer word's
         hit = _named_at(text, match.start(), match.group())
         if hit is not None:

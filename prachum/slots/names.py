@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from prachum.thai.gazetteer import find_countries, find_organisations
-from prachum.slots.base import THAI, SlotSpan, non_overlapping, span, word_starts
+from prachum.slots.base import THAI, SlotSpan, non_overlapping, span, word_start, word_starts
 
 _ORD = r"(?:\d{1,3}(?:st|nd|rd|th)\s+)"
 _ACR = r"(?:[0-9]?[A-Z][A-Za-z0-9&\-]*[A-Z0-9](?:\s?\+\s?3)?)"
@@ -37,9 +37,20 @@ def countries(text: str) -> list[SlotSpan]:
     return [span("country", text, f.start, f.end, f.canonical) for f in find_countries(text)]
 
 
+# bodies the gazetteer does not know, read by their head noun: "มหาวิทยาลัยเคมบริดจ์",
+# "กระทรวงวัฒนธรรม เยาวชน และการกีฬา" (a name of listed parts ends with "และ" and the last one)
+ORG_HEADS = ("มหาวิทยาลัย", "สำนักงาน", "กระทรวง", "สถาบัน")
+_HEADED = re.compile(rf"(?:{'|'.join(ORG_HEADS)})[ก-๙]{{2,}}(?:(?:\s[ก-๙]+){{1,3}}\sและ[ก-๙]+)?")
+
+
 def organisations(text: str) -> list[SlotSpan]:
-    """Organisations named in ``text``; value is the canonical Thai name ("พม." -> "กระทรวงการพัฒนาสังคม...")."""
-    return [span("organisation", text, f.start, f.end, f.canonical) for f in find_organisations(text)]
+    """Organisations named in ``text``; value is the canonical Thai name ("พม." -> "กระทรวงการพัฒนาสังคม..."),
+    or the name as written for a body read by its head noun."""
+    known = [span("organisation", text, f.start, f.end, f.canonical) for f in find_organisations(text)]
+    headed = [span("organisation", text, m.start(), m.end(), m.group()) for m in _HEADED.finditer(text)
+              if not any(k.start <= m.start() < k.end or m.start() <= k.start < m.end() for k in known)
+              and word_start(text, m.start())]
+    return sorted(known + headed, key=lambda s: s.start)
 
 
 def spells(acronym: str, long: str) -> bool:

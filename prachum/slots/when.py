@@ -31,6 +31,15 @@ _YEAR = re.compile(r"(?:ปี\s*(?:พ\.\s?ศ\.\s*)?|พ\.\s?ศ\.\s*|ค\.\s?
                    r"(?P<year>[12๑๒][0-9๐-๙]{3})(?![0-9๐-๙])")
 
 
+# "(2021-2025)", "พ.ศ. 2564 – 2568": two years joined by a dash are a period even without a year word
+_YEAR_RANGE = re.compile(r"(?<![0-9๐-๙/.])(?P<first>[12๑๒][0-9๐-๙]{3})\s?[-–]\s?(?P<last>[12๑๒][0-9๐-๙]{3})(?![0-9๐-๙])")
+
+
+def _ce(raw: str) -> int:
+    year = int(raw.translate(DIGITS))
+    return year - 543 if year > 2400 else year
+
+
 def years(text: str) -> list[SlotSpan]:
     """Years a record states as years ("ปี 2557", "พ.ศ. ๒๕๕๙", "in 2016"); value is the CE year.
 
@@ -39,14 +48,18 @@ def years(text: str) -> list[SlotSpan]:
     """
     inside = [(f.start, f.end) for f in find_dates(text)]
     found = []
+    for m in _YEAR_RANGE.finditer(text):
+        first, last = _ce(m.group("first")), _ce(m.group("last"))
+        if 1900 <= first < last <= first + 50 and not any(a <= m.start() < b for a, b in inside):
+            found.append(span("year", text, m.start(), m.end(), (first, last)))
+            inside.append((m.start(), m.end()))
     for m in _YEAR.finditer(text):
         if any(a <= m.start("year") < b for a, b in inside):
             continue
-        raw = int(m.group("year").translate(DIGITS))
-        year = raw - 543 if raw > 2400 else raw
+        year = _ce(m.group("year"))
         if 1900 <= year <= 2200:
             found.append(span("year", text, m.start("year"), m.end("year"), year))
-    return found
+    return sorted(found, key=lambda s: s.start)
 
 
 def _clock(hour: str, minute: str, suffix: str | None) -> time | None:
@@ -73,7 +86,7 @@ def times(text: str) -> list[SlotSpan]:
             end -= 1
         value = (first, last) if last else first
         found.append(span("time", text, m.start("h1"), end, value))
-    return found
+    return sorted(found, key=lambda s: s.start)
 
 
 _MONTH_NAMES = "|".join([*THAI_MONTH_NAMES[1:], *ENGLISH_MONTH_NAMES[1:]])

@@ -106,6 +106,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "net": ("ตาข่าย",), "universal": ("อารยสถาปัตย์",), "design": ("ออกแบบ",), "infrastructure": ("โครงสร้างพื้นฐาน",),
     "group": ("กลุ่ม",), "self-help": ("ช่วยเหลือตนเอง",), "standard": ("มาตรฐาน",), "teaching": ("การเรียนการสอน",),
 }
+_LATIN = re.compile(r"[A-Za-z]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
 _WORD = re.compile(r"[a-z][a-z\-]*[a-z]|[a-z]")
 _SUFFIXES = ("'s", "ies", "es", "s", "ed", "d", "ing")
 
@@ -132,6 +134,12 @@ def thai_words(text: str) -> list[str]:
 
 
 def bridged(question: str) -> str:
-    """The question with the Thai words of its English vocabulary after it: what the lexical side searches."""
+    """The question with the Thai words of its English vocabulary after it: what the lexical side searches.
+
+    Only an English question is bridged: a Thai question already holds the Thai words, and its English
+    names ("asean summit จัดที่ไหน") should match as written, not pull in every "ประชุม".
+    """
+    if len(_LATIN.findall(question)) <= 2 * len(_THAI.findall(question)):  # as rag.question reads a language
+        return question
     extra = thai_words(question)
     return f"{question} {' '.join(extra)}" if extra else question

@@ -137,7 +137,7 @@ def test_refused_answerable_item_scores_zero_even_if_the_refusal_mentions_the_fa
     result = score_answer(item(), answer, "local")
     assert result.fact_recall == 0.0 and result.all_facts is False and not result.passed
     assert result.missing_facts == ["24 กันยายน 2563"]
-    assert result.citation_precision == 0.0
+    assert result.citation_precision is None  # a refusal cites nothing; recall is what it costs
 
 
 def test_partial_answer_lists_only_the_missing_facts():
@@ -151,7 +151,7 @@ def test_partial_answer_lists_only_the_missing_facts():
 
 def test_unanswerable_item_passes_only_when_refused():
     refused = score_answer(item(answerable=False), FakeAnswer("ไม่พบข้อมูลนี้ในบันทึกการประชุม", refused=True), "extractive")
-    assert refused.passed and refused.fact_recall is None and refused.citation_precision == 1.0
+    assert refused.passed and refused.fact_recall is None and refused.citation_precision is None
     answered = score_answer(item(answerable=False),
                             FakeAnswer("ประชุมเมื่อ ก.พ. 64 [1]", citations=[Citation(1, passage(SOCA, "ก.พ. 64"))]),
                             "extractive")
@@ -339,3 +339,19 @@ def test_evals_seeds_still_exports_what_it_did_before_the_split():
     for name in evals.seeds.__all__:
         assert any(vars(home).get(name) is getattr(evals.seeds, name) for home in homes), name
     assert {"RETRIEVAL_K", "SEEDS_DIR", "SeedReport", "evaluate_seeds", "warm_up"} <= set(vars(evals.seeds))
+
+
+def test_citation_precision_counts_the_citations_an_answer_points_to():
+    """A citation is a claim only where the answer's text points to it with [n]; a refusal's nearest
+    evidence is shown, not claimed, so it is left out of the mean rather than scored 0 or 1."""
+    right = Citation(1, passage(SOMSWD, "วันที่ 24 กันยายน 2563 ณ ห้องประชุม"))
+    shown = Citation(2, passage(OTHER, "พิธีเปิดเมื่อวันจันทร์ที่ 20 สิงหาคม 2561"))
+    pointed = score_answer(item(), FakeAnswer("24 กันยายน 2563 [1]", citations=[right, shown]), "extractive")
+    assert pointed.citation_precision == 1.0  # [2] is listed but not pointed to
+    wrong = score_answer(item(), FakeAnswer("20 สิงหาคม 2561 [2]", citations=[right, shown]), "extractive")
+    assert wrong.citation_precision == 0.0
+    refusal = score_answer(item(answerable=False), FakeAnswer("ไม่พบข้อมูลนี้", refused=True, citations=[shown]),
+                           "extractive")
+    assert refusal.citation_precision is None
+    assert seed_scoring.cited_mean([pointed, wrong, refusal]) == 0.5
+    assert seed_scoring.cited_mean([refusal]) is None
