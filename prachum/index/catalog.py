@@ -11,6 +11,7 @@ WAL lets any number of readers in other processes read while the one writer writ
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -31,7 +32,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     start INT, "end" INT, date_ord INT, acronyms TEXT, state TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks (source, state);
-CREATE INDEX IF NOT EXISTS chunks_state ON chunks (state);
+CREATE INDEX IF NOT EXISTS chunks_state ON chunks (state);  -- for pending rows; lookups by id say +state, or SQLite scans every live chunk
+-- what filters read, small beside the texts: a narrow filter scans this, not every chunk's row
+CREATE INDEX IF NOT EXISTS chunks_filter ON chunks (state, date_ord, source, acronyms, id);
 CREATE TABLE IF NOT EXISTS garbage (id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -96,6 +99,15 @@ def add_migrated(documents: dict[str, tuple], rows: list[tuple], ids: Sequence[s
         n = documents[source][-1] + 1 if source in documents else 1
         documents[source] = (source, str(meta.get("title", "")), str(meta.get("date", "")), acronyms,
                              str(meta.get("fingerprint", "")), str(meta.get("source_url", "")), n)
+
+
+def old_words(path: Path, collection: str) -> dict[str, list[str]]:
+    """Each chunk's newmm words as the index before the catalog saved them (none if unreadable)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {k: v["tokens"] for k, v in raw["chunks"].items()} if raw.get("collection") == collection else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _batches(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -200,7 +212,7 @@ class Catalog:
             rows = self.conn.execute(
                 'SELECT c.id, c.text, c.source, d.title, d.date, c.date_ord, c.acronyms, c.position, c.start, '
                 f'c."end", d.fingerprint, c.indexed_text, d.source_url FROM chunks c JOIN documents d '
-                f"ON d.source = c.source WHERE c.state = ? AND c.id IN ({_marks(len(part))})", (LIVE, *part))
+                f"ON d.source = c.source WHERE +c.state = ? AND c.id IN ({_marks(len(part))})", (LIVE, *part))
             for cid, text, source, title, day, dord, acr, pos, start, end, fp, indexed, url in rows:
                 meta: dict[str, Any] = {
                     "source": source, "title": title, "date": day, "date_ord": dord, "acronyms": acr,
@@ -211,12 +223,26 @@ class Catalog:
                 out[cid] = (text, meta)
         return out
 
+    def passing(self, condition: str, params: Sequence[Any], among: Sequence[str] | None = None) -> set[str]:
+        """Live chunk ids that meet an SQL ``condition`` (prachum.index.dense_filter), of ``among`` or of all."""
+        if among is None:
+            return {r[0] for r in self.conn.execute(
+                f"SELECT id FROM chunks INDEXED BY chunks_filter WHERE state = ? AND ({condition})", (LIVE, *params))}
+        out: set[str] = set()
+        step = max(1, _BATCH - len(params))
+        for i in range(0, len(among), step):
+            part = among[i : i + step]
+            out |= {r[0] for r in self.conn.execute(
+                f"SELECT id FROM chunks WHERE +state = ? AND id IN ({_marks(len(part))}) AND ({condition})",
+                (LIVE, *part, *params))}
+        return out
+
     def lexical_rows(self, ids: Sequence[str]) -> list[tuple[str, str, str, int, str]]:
         """(id, source, indexed_text, date_ord, acronyms) of live chunks, to (re)fill the lexical index."""
         out = []
         for part in _batches(list(ids)):
             out += self.conn.execute(
-                f"SELECT id, source, indexed_text, date_ord, acronyms FROM chunks WHERE state = ? "
+                f"SELECT id, source, indexed_text, date_ord, acronyms FROM chunks WHERE +state = ? "
                 f"AND id IN ({_marks(len(part))})", (LIVE, *part)).fetchall()
         return out
 
@@ -228,7 +254,7 @@ class Catalog:
             live: set[str] = set()
             for part in _batches(ids):
                 live |= {r[0] for r in conn.execute(
-                    f"SELECT id FROM chunks WHERE state = ? AND id IN ({_marks(len(part))})", (LIVE, *part))}
+                    f"SELECT id FROM chunks WHERE +state = ? AND id IN ({_marks(len(part))})", (LIVE, *part))}
                 conn.execute(f"DELETE FROM garbage WHERE id IN ({_marks(len(part))})", part)
             conn.executemany(f"INSERT OR IGNORE INTO chunks ({_CHUNK_COLUMNS}, state) VALUES "
                              f"(?,?,?,?,?,?,?,?,?,'{PENDING}')", rows)
@@ -240,26 +266,35 @@ class Catalog:
 
         The old live chunks not among them move to ``garbage``; returns their ids.
         """
-        new = {r[0] for r in rows}
-        with self.transaction() as conn:
-            old = [r[0] for r in conn.execute(
-                "SELECT id FROM chunks WHERE source = ? AND state = ?", (source, LIVE))]
-            stale = [i for i in old if i not in new]
-            conn.executemany("INSERT OR IGNORE INTO garbage (id) VALUES (?)", [(i,) for i in stale])
-            conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in stale])
-            # ids that were live already keep their row; their other columns follow the new version
-            conn.executemany('UPDATE chunks SET source=?, position=?, text=?, indexed_text=?, start=?, "end"=?, '
-                             "date_ord=?, acronyms=?, state=? WHERE id=?",
-                             [(*r[1:], LIVE, r[0]) for r in rows])
-            from prachum.index import meeting_tables
+        return self.publish_many([(source, rows, document, facts)], writer)
 
-            if document is None:
-                conn.execute("DELETE FROM documents WHERE source = ?", (source,))
-                meeting_tables.delete(conn, source)
-            else:
-                conn.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)", document)
-                if facts is not None:
-                    meeting_tables.write(conn, source, facts)
+    def publish_many(self, changes: Sequence[tuple[str, Sequence[tuple], tuple | None, Any]],
+                     writer: str = "") -> list[str]:
+        """Step 4 for several documents, ``(source, rows, document, facts)`` each, in one transaction
+        (one change of ``generation``): a batched write is published whole or not at all."""
+        from prachum.index import meeting_tables  # the meeting facts (#10) live in the same file
+
+        stale: list[str] = []
+        with self.transaction() as conn:
+            for source, rows, document, facts in changes:
+                new = {r[0] for r in rows}
+                old = [r[0] for r in conn.execute(
+                    "SELECT id FROM chunks WHERE source = ? AND state = ?", (source, LIVE))]
+                gone = [i for i in old if i not in new]
+                conn.executemany("INSERT OR IGNORE INTO garbage (id) VALUES (?)", [(i,) for i in gone])
+                conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in gone])
+                # ids that were live already keep their row; their other columns follow the new version
+                conn.executemany('UPDATE chunks SET source=?, position=?, text=?, indexed_text=?, start=?, '
+                                 '"end"=?, date_ord=?, acronyms=?, state=? WHERE id=?',
+                                 [(*r[1:], LIVE, r[0]) for r in rows])
+                if document is None:
+                    conn.execute("DELETE FROM documents WHERE source = ?", (source,))
+                    meeting_tables.delete(conn, source)
+                else:
+                    conn.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)", document)
+                    if facts is not None:
+                        meeting_tables.write(conn, source, facts)
+                stale += gone
             self._bump(conn, writer)
         return stale
 

@@ -12,13 +12,11 @@ process's writes through the catalog's ``generation`` (:meth:`IndexStore.refresh
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlparse
 
@@ -29,10 +27,13 @@ from tqdm import tqdm
 
 from prachum.config import Settings
 from prachum.errors import StoreError
-from prachum.index.catalog import Catalog, ChunkRecord, DocumentRecord, add_migrated, document_row
+from prachum.index.batch import Background, DocumentWrite, check_batch, publish_changes
+from prachum.index.catalog import Catalog, ChunkRecord, DocumentRecord, add_migrated, old_words
+from prachum.index.dense_filter import filtered_nearest
 from prachum.index.lexical import LexicalDoc, LexicalIndex
 from prachum.index.lock import LOCK_WAIT_S, WriteLock
 from prachum.models import SupportsEmbedding
+from prachum.thai.text import word_tokens
 from prachum.types import Filters
 
 log = logging.getLogger(__name__)
@@ -68,15 +69,6 @@ def lexical_doc(chunk_id: str, source: str, indexed_text: str, date_ord: int, ac
 def _me() -> str:
     """This process, as the catalog records the last writer (a pid alone repeats across containers)."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _old_words(path: Path, collection: str) -> dict[str, list[str]]:
-    """Each chunk's newmm words as the index before the catalog saved them (none if unreadable)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {k: v["tokens"] for k, v in raw["chunks"].items()} if raw.get("collection") == collection else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
 
 
 class IndexStore:
@@ -122,7 +114,7 @@ class IndexStore:
         self.catalog.init("migrated" if total else "new", self.settings.collection, list(documents.values()), rows)
         old = self.settings.lexical_path
         if rows and not self._lexical.count():  # the old file's words spare newmm a pass over every chunk
-            words = _old_words(old, self.settings.collection)
+            words = old_words(old, self.settings.collection)
             for i in range(0, len(rows), _SCAN):
                 docs = [lexical_doc(r[0], r[1], r[4], r[7], r[8]) for r in rows[i : i + _SCAN]]
                 self._lexical.add_words([(d, words[d.id]) for d in docs if d.id in words])
@@ -150,7 +142,6 @@ class IndexStore:
                 "collection, or delete the old index folder and ingest again."
             ) from None
 
-    # ---- reading -------------------------------------------------------------------------
     def count(self) -> int:
         return self.catalog.live_count()
 
@@ -170,15 +161,18 @@ class IndexStore:
         return self.catalog.chunks(ids) if ids else {}
 
     def dense_search(self, embedding: np.ndarray, k: int, where: dict | None = None) -> dict[str, float]:
-        """Cosine similarity of the ``k`` nearest chunks (Chroma returns distance = 1 - cosine)."""
-        collection = self.collection
-        n = min(k, collection.count())
-        if n == 0:
+        """Cosine similarity of the ``k`` nearest chunks that pass ``where``, filtered by the catalog
+        (prachum.index.dense_filter says why). Chroma returns fewer when it holds fewer: no count first."""
+        if k <= 0:
             return {}
-        res = collection.query(
-            query_embeddings=[np.asarray(embedding, dtype=np.float32).tolist()],
-            n_results=n, where=where or None, include=["distances"],
-        )
+        if where:
+            return filtered_nearest(self._nearest, self.collection, self.catalog, embedding, k, where)
+        return self._nearest(embedding, k)
+
+    def _nearest(self, embedding: np.ndarray, k: int, **narrow: Any) -> dict[str, float]:
+        """{id: cosine} (Chroma returns distance = 1 - cosine)."""
+        res = self.collection.query(query_embeddings=[np.asarray(embedding, dtype=np.float32).tolist()],
+                                    n_results=k, include=["distances"], **narrow)
         return {i: 1.0 - d for i, d in zip(res["ids"][0], res["distances"][0])}
 
     def lexical_search(self, question: str, k: int, filters: Filters = Filters(),
@@ -243,32 +237,63 @@ class IndexStore:
         with self.write_lock.hold():
             yield
 
+    @staticmethod
+    def words(chunks: Sequence[ChunkRecord]) -> list[list[str]]:
+        """Each chunk's newmm words (~10 ms a chunk): cut while the vectors are made and passed in
+        :class:`DocumentWrite`, they leave the write."""
+        return [word_tokens(c.indexed_text) for c in chunks]
+
     def replace_document(self, source: str, chunks: Sequence[ChunkRecord], embeddings: np.ndarray,
-                         facts: Any = None) -> None:
+                         facts: Any = None, words: Sequence[Sequence[str]] | None = None) -> None:
         """Make ``chunks`` the whole content of ``source`` (and ``facts`` its meeting facts, if given)."""
-        if len(chunks) != len(embeddings):
-            raise ValueError("one embedding per chunk is required")
         if not chunks:
+            if len(embeddings):
+                raise ValueError("one embedding per chunk is required")
             self.remove_document(source)
             return
-        if any(c.source != source for c in chunks):
-            raise ValueError(f"every chunk must belong to {source}")
+        self.write_documents([DocumentWrite(source, chunks, embeddings, facts, words)])
+
+    def write_documents(self, batch: Sequence[DocumentWrite]) -> None:
+        """Replace several documents in one pass of the write protocol: one staging transaction, one
+        Chroma upsert, one lexical commit, one publishing transaction, so the fixed cost of a write
+        (tantivy's commit and its fsyncs above all) is paid once for the batch. All or nothing, except
+        that a document given no chunks is removed first, on its own."""
+        check_batch(batch)
+        for gone in [d for d in batch if not d.chunks]:
+            self.remove_document(gone.source)
+        batch = [d for d in batch if d.chunks]
+        if not batch:
+            return
+        chunks = [c for d in batch for c in d.chunks]
         rows = [c.row() for c in chunks]
+        vectors = np.concatenate([np.asarray(d.embeddings, dtype=np.float32).reshape(len(d.chunks), -1)
+                                  for d in batch])
+        words = [w for d in batch for w in (d.words if d.words is not None else self.words(d.chunks))]
+        lexical = [(lexical_doc(*r[:2], r[4], r[7], r[8]), w) for r, w in zip(rows, words)]
         with self.writing():
-            self._collect(self.catalog.garbage_ids())  # what an earlier failed write left
             relive = self.catalog.stage(rows)                                          # 1
+            leftover = self.catalog.garbage_ids()  # an earlier write's, not yet deleted: with this commit
             try:
-                self._upsert(chunks, np.asarray(embeddings, dtype=np.float32))         # 2
-                self._lexical.add([lexical_doc(*r[:2], r[4], r[7], r[8]) for r in rows])
-                self._lexical.commit()                                                 # 3
-                stale = self.catalog.publish(source, rows, document_row(chunks), facts, _me())  # 4
+                if leftover:
+                    self._delete_vectors(leftover)
+                    self._lexical.delete(leftover)
+                self._lexical.add_words(lexical)
+                # tantivy's commit (fsyncs) lets go of the GIL: Chroma's upsert runs meanwhile
+                committing = Background(self._lexical.commit)                          # 3
+                try:
+                    self._upsert(chunks, vectors)                                      # 2
+                finally:
+                    committing.join()
+                stale = self.catalog.publish_many(publish_changes(batch, rows), _me())  # 4
             except Exception:
                 self._unstage([r[0] for r in rows if r[0] not in relive])
                 raise
             try:
+                if leftover:
+                    self.catalog.drop(leftover, pending_only=False)
                 self._collect(stale)                                                   # 5
             except Exception:  # noqa: BLE001 - the new version is live; the leftovers go at the next write
-                log.warning("could not delete the replaced chunks of %s yet", source, exc_info=True)
+                log.warning("could not delete the replaced chunks of %d document(s) yet", len(batch), exc_info=True)
             self._generation = self.catalog.generation()[0]
 
     def remove_document(self, source: str) -> int:
@@ -308,7 +333,6 @@ class IndexStore:
         except Exception:  # noqa: BLE001 - the original error is the one to report
             log.warning("could not undo a failed write at once; the next open of the index will", exc_info=True)
 
-    # ---- repair --------------------------------------------------------------------------
     def reconcile(self, *, full: bool = False) -> bool:
         """Delete what a crashed write left (``pending`` and ``garbage`` rows), then compare counts.
 
@@ -363,4 +387,4 @@ class IndexStore:
         self._lexical.commit()
 
 
-__all__ = ["ChunkRecord", "DocumentRecord", "IndexStore", "StoreError", "chroma_metadata", "lexical_doc"]
+__all__ = ["ChunkRecord", "DocumentRecord", "DocumentWrite", "IndexStore", "StoreError", "chroma_metadata", "lexical_doc"]

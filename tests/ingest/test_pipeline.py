@@ -239,8 +239,8 @@ class RecordingStore:
     def documents(self) -> list:
         return []
 
-    def replace_document(self, source, chunks, embeddings, facts=None):  # type: ignore[no-untyped-def]
-        assert len(chunks) == len(embeddings)
+    def replace_document(self, source, chunks, embeddings, facts=None, words=None):  # type: ignore[no-untyped-def]
+        assert len(chunks) == len(embeddings) and (words is None or len(words) == len(chunks))
         self.writes.append((Path(source).name, len(chunks), facts))
 
     def remove_document(self, source):  # type: ignore[no-untyped-def]

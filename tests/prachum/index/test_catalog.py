@@ -99,3 +99,33 @@ def test_a_second_connection_reads_while_a_write_is_open(tmp_path):
         assert reader.fingerprints() == {SOURCE: "fp1"}  # the committed state, without waiting
     assert reader.fingerprints() == {}
     assert writer.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_lookups_by_id_use_the_primary_key_not_a_scan_of_every_live_chunk(tmp_path):
+    """With ``state = ?`` beside ``id IN (...)`` SQLite chose the state index and read every live
+    chunk: 40 ms a search at 10,000 chunks, growing with the archive."""
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    publish(catalog, [chunk(i, f"วาระที่ {i} ก.พ. ๖๔") for i in range(30)])
+    seen: list[str] = []
+    conn = catalog.conn
+    conn.set_trace_callback(seen.append)
+    assert len(catalog.chunks(["fp1-3", "fp1-7"])) == 2 and len(catalog.lexical_rows(["fp1-3"])) == 1
+    conn.set_trace_callback(None)
+    lookups = [sql for sql in seen if sql.lstrip().upper().startswith("SELECT") and " IN (" in sql]
+    assert len(lookups) == 2
+    for sql in lookups:
+        plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "chunks_state" not in plan and "(id=?)" in plan, plan
+
+
+def test_publishing_several_documents_is_one_change(tmp_path):
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    first = [chunk(0, "การประชุม SOMSWD ครั้งที่ ๑")]
+    other = [ChunkRecord(id="b-0", text="Thailand chairs ASEAN", indexed_text="Thailand chairs ASEAN", source="/r/b.txt",
+                         title="ข", date=None, acronyms=(), position=0, start=0, end=21, fingerprint="fb")]
+    catalog.stage([c.row() for c in first + other])
+    before = catalog.generation()[0]
+    stale = catalog.publish_many([(SOURCE, [first[0].row()], document_row(first), facts("นางจตุพร")),
+                                  ("/r/b.txt", [other[0].row()], document_row(other), None)], writer="h:1")
+    assert stale == [] and catalog.generation() == (before + 1, "h:1")
+    assert sorted(catalog.fingerprints()) == ["/r/b.txt", SOURCE] and catalog.live_count() == 2

@@ -65,7 +65,7 @@ def after_step(store: IndexStore, monkeypatch: pytest.MonkeyPatch, step: str) ->
     elif step == "words":
         crash_after(store._lexical, "commit")
     elif step == "publish":
-        crash_after(store.catalog, "publish")
+        crash_after(store.catalog, "publish_many")
     elif step == "collect":
         crash_after(store, "_delete_vectors")
 
