@@ -14,6 +14,7 @@ from typing import Any
 
 from prachum.index import meeting_tables as mt
 from prachum.meetings import Attendance, names_match, strip_honorific
+from prachum.slots import recognise
 from prachum.thai.dates import format_date
 from prachum.thai.gazetteer import canonical_name, find_countries, find_organisations
 from prachum.types import Fact, Filters, display_source
@@ -180,6 +181,11 @@ def _host_ok(row: mt.MeetingRow, hosts: set[str]) -> bool:
     return bool(named & hosts)
 
 
+def named_months(question: str) -> set[tuple[int, int]]:
+    """The (month, CE year) pairs a question names with their year ("เดือนสิงหาคม 2564", "August 2021")."""
+    return {s.value for s in recognise(question, ["month"]) if isinstance(s.value, tuple) and s.value[1]}
+
+
 def select(ask: Ask, filters: Filters, person: mt.PersonRow | None, mentioned: bool = False
            ) -> list[mt.MeetingRow] | str:
     """The meetings the question is about, oldest first (with those the records only mention when
@@ -192,6 +198,9 @@ def select(ask: Ask, filters: Filters, person: mt.PersonRow | None, mentioned: b
         rows = [r for r in rows if r.source in filters.sources]
     if person is not None:
         rows = [r for r in rows if any(a.name_key == person.name_key and a.role != "assigned_by" for a in r.attendance)]
+    if len(months := named_months(ask.question)) >= 2:  # "ในการประชุมเดือนกุมภาพันธ์ 2564 และเดือนสิงหาคม 2564":
+        # those two months, not every meeting between them
+        rows = [r for r in rows if r.meeting.first_date and (r.meeting.first_date.month, r.meeting.first_date.year) in months]
     wanted = wanted_acronyms(ask)
     if wanted and ask.route.intent != "compare":
         every = mt.meetings(ask.conn)

@@ -26,6 +26,7 @@ from rag.near_miss import (
     LOOKED_FOR_SLOT,
     UNIT_EN,
     acronym_refusal,
+    type_refusal,
     edition_refusal,
     ending_refusal,
     mentioned_only,
@@ -36,7 +37,7 @@ from rag.near_miss import (
     unknown_edition,
     unknown_person,
 )
-from rag.question import Asked, editions
+from rag.question import MEETING_TYPES, Asked, editions
 from rag.roles import role_spans
 from prachum.slots import SlotSpan, Title, expansion_of, recognise
 from prachum.slots.editions import EditionMention, clause_of
@@ -59,7 +60,8 @@ WEEKDAYS = (("วันจันทร์", "Monday"), ("วันอังค�
             ("วันศุกร์", "Friday"), ("วันเสาร์", "Saturday"), ("วันอาทิตย์", "Sunday"))
 _WEEKDAY_BEFORE = re.compile("(?:" + "|".join(d for pair in WEEKDAYS for d in pair) + r")(?:ที่)?,?\s*(?:the\s*)?$", re.I)
 _BRACKETED_ENGLISH = re.compile(r"\(([A-Za-z][^()\u0e00-\u0e7f]{2,})\)")
-VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|\b(?:room|floor|building|hotel|venue)\b", re.I)
+VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|จากที่ไหน|จากที่ใด|\b(?:room|floor|building|hotel|venue)\b|"
+                         r"\bfrom where\b", re.I)
 
 
 @dataclass
@@ -92,7 +94,7 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
     if slot == "time" and asked.ending and not isinstance(span.value, tuple):
         return False  # "09.00 น." says when it began, not when it ended
     if slot == "place" and getattr(span.value, "mode", "") == "remote" and VENUE_WORDS.search(question):
-        return False  # "จากห้องประชุมใด" asks for the room, not for "ผ่านระบบการประชุมทางไกล"
+        return False  # "จากห้องประชุมใด", "from where did they join" ask for the room, not "ผ่านระบบการประชุมทางไกล"
     if slot == "number":
         unit = str(span.value[1]) if isinstance(span.value, tuple) and len(span.value) > 1 else ""
         if asked.specific == "money":
@@ -115,6 +117,18 @@ def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bo
         return False
     named = editions(form)
     return asked.edition is None or not named or asked.edition in named
+
+
+def _by_type_only(asked: Asked) -> bool:
+    """The question names its meeting by kind alone ("การประชุมสุดยอดอาเซียน"), with no acronym or
+    edition that would pick it out more precisely."""
+    return bool(asked.meeting_types) and asked.edition is None and all(lookup(a) is not None for a in asked.acronyms)
+
+
+def _of_type(asked: Asked, sentence: Sentence, passage: Passage) -> bool:
+    """Whether the sentence, read with its record's title, speaks of every kind of meeting the question names."""
+    form = search_form(f"{passage.title} {sentence.text}").lower()
+    return all(any(word in form for word in MEETING_TYPES[kind]) for kind in asked.meeting_types)
 
 
 def _in_passing(asked: Asked, pool: Sequence[Sentence], passages: Sequence[Passage]) -> str | None:
@@ -298,6 +312,11 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
         if any(p.slot == slot for p in picks):
             continue
         where = clauses if slot in CLAUSE_SLOTS else pool
+        if slot in ("date", "time", "place") and _by_type_only(asked):  # the summit's date, not the date of
+            # the meeting whose record mentions the summit
+            where = [s for s in where if _of_type(asked, s, passages[s.passage])]
+            if not where or not any(_spans(slot, s, asked, question) for s in where):
+                return CitedAnswer(type_refusal(slot, asked), _nearest(passages, pool), refused=True)
         pick = _pick(slot, where, picks, asked, question)
         if pick is None and slot in ("year", "month"):  # none written alone: the date that holds it
             pick = _pick("date", where, picks, asked, question)

@@ -17,7 +17,7 @@ from prachum.meetings import names_match
 from prachum.slots import SlotSpan, recognise
 from prachum.slots.editions import ORDINALS, EditionMention, edition_mentions, mentions
 from prachum.types import Passage
-from rag.question import POSITION_EN, Asked
+from rag.question import MEETING_TYPES, POSITION_EN, Asked
 
 UNIT_EN = {"คน": "people", "ประเทศ": "countries", "ครั้ง": "times", "โครงการ": "projects", "หัวข้อ": "topics",
            "ฉบับ": "documents", "วัน": "days", "บาท": "baht"}
@@ -116,6 +116,15 @@ def acronym_refusal(slot: str, acronym: str, lang: str) -> str:
     if lang == "en":
         return f"The records mention {acronym} but do not give {english}."
     return f"บันทึกกล่าวถึง {acronym} แต่ไม่พบ{thai}ที่ถามถึง"
+
+
+def type_refusal(slot: str, asked: Asked) -> str:
+    """The records hold no date (time, venue) of the kind of meeting asked about: a summit, a workshop."""
+    thai, english = LOOKED_FOR_SLOT.get(slot, LOOKED_FOR_SLOT["date"])
+    if asked.lang == "en":
+        return f"The records do not give {english.replace('its ', 'the ')} of the {' '.join(asked.meeting_types)} asked about."
+    kinds = "".join(MEETING_TYPES[kind][0] for kind in asked.meeting_types)
+    return f"ไม่พบ{thai}ของการประชุม{kinds}ที่ถามถึงในบันทึกการประชุม"
 
 
 def near_miss(asked: Asked, question: str) -> str:

@@ -85,8 +85,19 @@ _ROLES = (
     (r"เปิด|\bopen", ("เปิด", "open")),
     (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent")),
     (r"นำเสนอ|\bpresent", ("นำเสนอ", "present")),
+    (r"เข้าร่วม|\battend|\bjoin", ("เข้าร่วม", "attend", "join")),
     (r"ร่วมกับ|\balong with\b|\btogether with\b|\baccompan", ("พร้อมด้วย", "ร่วมกับ", "accompan")),
 )
+# kinds of meeting a question may name, and the words records write them with: the date of a summit
+# is not the date of the senior officials' meeting that mentions it
+MEETING_TYPES: dict[str, tuple[str, ...]] = {
+    "summit": ("สุดยอด", "summit"),
+    "ministerial": ("รัฐมนตรี", "ministerial", "ministers"),
+    "workshop": ("เชิงปฏิบัติการ", "workshop"),
+    "retreat": ("ไม่เป็นทางการ", "retreat"),
+}
+_TYPE_ASKED = {kind: re.compile(rf"การประชุม{words[0]}|ประชุม{words[0]}|\b{words[1]}\b", re.I)
+               for kind, words in MEETING_TYPES.items()}
 # the kind of body a question asks for, and the head noun its Thai name starts with
 _ORG_KINDS = ((r"มหาวิทยาลัยใด|\bwhich universit", "มหาวิทยาลัย"), (r"กระทรวงใด|\bwhich ministr", "กระทรวง"),
               (r"สำนักงานใด|\bwhich office", "สำนักงาน"), (r"กรมใด|\bwhich department", "กรม"))
@@ -141,6 +152,7 @@ class Asked:
     ending: bool = False  # "สิ้นสุดเวลากี่โมง": only a time range gives an end
     day: bool = False  # "วันที่เท่าไร", "what date": a month alone does not answer
     heads: tuple[str, ...] = ()  # "which report": the Thai head nouns (รายงาน) a named answer starts with
+    meeting_types: tuple[str, ...] = ()  # "การประชุมสุดยอด", "workshop": MEETING_TYPES the question names
     org_heads: tuple[str, ...] = ()  # "which university": the answer is a body whose name starts so
     people: tuple[str, ...] = ()  # whose position or capacity is asked (rag/roles.py)
     capacity: bool = False  # "ในฐานะใด", "in what capacity": what they acted as, not their post
@@ -218,6 +230,7 @@ def analyse(question: str) -> Asked:
         day=bool(_DAY.search(form)),
         position=next((thai for thai, pattern in _POSITIONS if pattern.search(form)), None) if "person" in slots else None,
         heads=_heads(form) if "named" in slots else (),
+        meeting_types=tuple(kind for kind, pattern in _TYPE_ASKED.items() if pattern.search(form)),
         org_heads=tuple(head for pattern, head in _ORG_KINDS if re.search(pattern, form, re.I)) if "organisation" in slots else (),
         people=asked_people(question) if "role" in slots else (),
         capacity="role" in slots and bool(re.search(_CAPACITY_ASKED, form, re.I)),

@@ -31,6 +31,9 @@ _ALL_HEADS = tuple(sorted({h for heads in HEADS.values() for h in heads}, key=le
 _HEAD = re.compile("|".join(re.escape(h) for h in _ALL_HEADS))
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+# "(SOMSWD Vice Chair)", "(SOCA Leader of Thailand)": a person's role in a meeting, not a meeting's name
+_ROLE_NAME = re.compile(r"\b(?:chair|vice[- ]chair|chairman|chairperson|leader|president|secretary|director|member|"
+                        r"representative|head|delegate|focal point)s?\b(?: of [A-Z][\w ]*)?$", re.I)
 _GENERIC = re.compile(r"^(?:via |by )?(?:video|tele|web|online|virtual)[ -]?conferenc", re.I)  # a way of meeting, not a name
 MAX_THAI_NAME = 160  # characters between the head noun and its English form
 # an English name written straight after the head noun: capitalised words, "of/on/for/the/and" between
@@ -69,7 +72,8 @@ def _named_at(text: str, at: int, head: str) -> SlotSpan | None:
     if end is None:
         return None
     english = text[open_at + 1:end - 1].strip()
-    if not _LATIN.search(english) or _THAI.search(english) or len(english.split()) < 2 or _GENERIC.match(english):
+    if not _LATIN.search(english) or _THAI.search(english) or len(english.split()) < 2 or _GENERIC.match(english) \
+            or _ROLE_NAME.search(english):
         return None  # "(พม.)", "(SOCA)": an abbreviation, not a name
     return span("named", text, at, end, Title(thai.strip(), english))
 

@@ -1,0 +1,90 @@
+"""Short answers for the kinds of question beyond who/when: named things, a named person's role,
+periods and weekdays, co-hosts, bodies by kind, and acronyms the records name only in passing.
+
+The records are written for these tests in the genre of the seed records (other ministries,
+meetings and people), so the rules are not fitted to the seeds.
+"""
+from __future__ import annotations
+
+from prachum.types import Passage
+from rag.answer import extractive_answer
+from rag.evidence import score_sentences
+from rag.question import analyse
+
+HEALTH = Passage(
+    id="h", source="/r/health.txt", title="การประชุมรัฐมนตรีสาธารณสุขอาเซียน ครั้งที่ ๑๕ (15th AHMM)", date="2022-05-14",
+    score=1.0, dense=0.9, lexical=2.0,
+    text=("วันเสาร์ที่ ๑๔ พฤษภาคม ๒๕๖๕ เวลา ๐๙.๓๐ น. ณ ห้องประชุมชั้น ๓ อาคารกระทรวงสาธารณสุข นายแพทย์สมชาย ใจดี "
+          "รองปลัดกระทรวงสาธารณสุข เข้าร่วมการประชุมรัฐมนตรีสาธารณสุขอาเซียน ครั้งที่ ๑๕ (15th AHMM) ในนาม AHMM Focal "
+          "Point ประเทศไทย ผ่านระบบการประชุมทางไกล การประชุมจัดขึ้นระหว่างวันที่ ๑๔ – ๑๖ พฤษภาคม ๒๕๖๕\n"
+          "ในภาคบ่าย ที่ประชุมได้เปิดตัวรายงานสถานการณ์สุขภาพผู้สูงอายุในอาเซียน (ASEAN Healthy Ageing Report) "
+          "ซึ่งจัดทำโดยมหาวิทยาลัยมหิดล ร่วมกับสำนักเลขาธิการอาเซียน\n"
+          "นอกจากนี้ ไทยได้เสนอให้จัดตั้งรางวัลนวัตกรรมสุขภาพอาเซียน (AHIA) เพื่อเชิดชูผลงานของประเทศสมาชิก "
+          "ตามแผนงานสุขภาพอาเซียน (2021-2025)"),
+)
+
+
+def answer(question: str, passages=(HEALTH,)):
+    sentences = score_sentences(question, list(passages), lambda term: 1.0, None)
+    return extractive_answer(question, list(passages), sentences)
+
+
+def test_which_report_is_answered_by_its_name_in_the_records_own_english():
+    assert analyse("Which report was launched in the afternoon?").slots == ("named",)
+    short = answer("Which report was launched in the afternoon?")
+    assert short.text == "ASEAN Healthy Ageing Report [1]"
+    thai = answer("ที่ประชุมเปิดตัวรายงานใด")
+    assert thai.text.startswith("รายงานสถานการณ์สุขภาพผู้สูงอายุในอาเซียน (ASEAN Healthy Ageing Report)")
+
+
+def test_the_meeting_a_question_names_is_not_its_answer():
+    short = answer("Which report was presented at the 15th AHMM?")
+    assert "AHMM" not in short.text.split("[")[0] and "Healthy Ageing" in short.text
+
+
+def test_a_named_persons_position_and_capacity_across_scripts():
+    position = answer("What was Somchai Jaidee's position at the 15th AHMM?")
+    assert position.text.startswith("รองปลัดกระทรวงสาธารณสุข") and not position.refused
+    capacity = answer("In what capacity did Somchai Jaidee join the meeting?")
+    assert capacity.text.startswith("AHMM Focal Point ประเทศไทย")
+    thai = answer("นายแพทย์สมชาย ใจดี ดำรงตำแหน่งอะไร")
+    assert thai.text.startswith("รองปลัดกระทรวงสาธารณสุข")
+    # "when he joined" is a clause of the question, not a question about a date
+    assert analyse("What was Somchai Jaidee's position when he joined the 15th AHMM?").slots == ("role",)
+
+
+def test_a_period_is_answered_by_a_range_and_a_weekday_when_asked():
+    assert answer("During which dates was the 15th AHMM held?").text.startswith("14-16 May 2022")
+    assert answer("การประชุม AHMM ครั้งที่ ๑๕ ตรงกับวันอะไร").text.startswith("วันเสาร์ที่ 14 พฤษภาคม 2565")
+    assert answer("What day of the week did the 15th AHMM open?").text.startswith("Saturday, 14 May 2022")
+    assert answer("แผนงานสุขภาพอาเซียนครอบคลุมช่วงปีใด").text.startswith("2021-2025")
+
+
+def test_a_kind_of_body_and_co_organisers():
+    assert answer("Which university prepared the report?").text.startswith("มหาวิทยาลัยมหิดล")
+    assert answer("กระทรวงใดเป็นเจ้าภาพห้องประชุม").text.startswith("กระทรวงสาธารณสุข")
+    # co-hosts and companions are several: the answer may name more than one
+    assert analyse("Who co-hosted the 15th AHMM?").plural and analyse("ใครเข้าร่วมร่วมกับนายแพทย์สมชาย").plural
+
+
+def test_from_where_asks_for_the_room_not_the_video_link():
+    assert "ห้องประชุมชั้น" in answer("From where did the Thai side join the 15th AHMM?").text
+
+
+def test_an_acronym_named_only_in_passing_is_refused_by_what_it_lacks():
+    short = answer("ผู้ได้รับรางวัล AHIA ในปี 2565 ได้แก่ใครบ้าง")
+    assert short.refused and "AHIA" in short.text and "ชื่อบุคคล" in short.text
+    assert short.citations  # the nearest evidence is still shown
+
+
+def test_the_date_of_a_kind_of_meeting_the_records_only_mention_is_refused():
+    summit = Passage(
+        id="s", source="/r/s.txt", title="การประชุมรัฐมนตรีสาธารณสุขอาเซียน", date="2022-05-14", score=1.0, dense=0.9,
+        lexical=2.0, text=("วันที่ ๑๔ พฤษภาคม ๒๕๖๕ ที่ประชุมรับรองปฏิญญาว่าด้วยสุขภาพผู้สูงอายุ\n"
+                           "ปฏิญญาฉบับนี้จะเสนอต่อการประชุมสุดยอดอาเซียนเพื่อรับรองต่อไป"))
+    thai = answer("การประชุมสุดยอดอาเซียนจัดขึ้นวันที่เท่าไร", (summit,))
+    assert thai.refused and "สุดยอด" in thai.text and thai.citations
+    english = answer("On what date was the ASEAN Summit held?", (summit,))
+    assert english.refused and english.text == "The records do not give the date of the summit asked about."
+    # the ministers' own meeting still has its date
+    assert answer("การประชุมรัฐมนตรีสาธารณสุขอาเซียนจัดขึ้นวันที่เท่าไร", (summit,)).text.startswith("14 พฤษภาคม 2565")
