@@ -23,6 +23,7 @@ from pythainlp.tokenize import word_tokenize
 
 from ingest.clean import Cleaned
 from prachum.errors import SidecarError
+from prachum.slots.base import closing_paren
 from prachum.thai.dates import find_dates, meeting_date
 
 SIDECAR_NAME = "sources.toml"
@@ -69,22 +70,6 @@ def find_acronyms(text: str) -> list[str]:
 _ATTENDED = re.compile(r"(?:เข้าร่วม|ร่วม)(?=การประชุม)")
 _MEETING = re.compile(r"(?<!ประธาน)การประชุม(?!ดังกล่าว|ครั้งนี้|นี้|ทางไกล|ออนไลน์)")
 _NAME_STOP = re.compile(r"\s(?:ผ่านระบบ|ณ\s|ซึ่ง|โดย|เมื่อ|ระหว่าง|จัดขึ้น|และการประชุม)|\n")
-
-
-def closing_paren(text: str, open_at: int, *, within_line: bool = False) -> int | None:
-    """Where the bracket opened at ``open_at`` closes (nested brackets counted), looking 400 characters
-    ahead; None when it does not (or, ``within_line``, not before the line ends)."""
-    depth = 0
-    for i in range(open_at, min(len(text), open_at + 400)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        elif within_line and text[i] == "\n":
-            return None
-    return None
 
 
 def _meeting_title(text: str) -> str | None:

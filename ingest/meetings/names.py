@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ingest.metadata import closing_paren
+from prachum.slots.base import closing_paren
 from prachum.slots.base import words
 from prachum.thai.text import to_arabic_digits
 

@@ -95,6 +95,22 @@ def non_overlapping(spans: list[SlotSpan]) -> list[SlotSpan]:
     return kept
 
 
+def closing_paren(text: str, open_at: int, *, within_line: bool = False) -> int | None:
+    """Where the bracket opened at ``open_at`` closes (nested brackets counted), looking 400 characters
+    ahead; None when it does not (or, ``within_line``, not before the line ends)."""
+    depth = 0
+    for i in range(open_at, min(len(text), open_at + 400)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        elif within_line and text[i] == "\n":
+            return None
+    return None
+
+
 def balanced(piece: str) -> bool:
     return piece.count("(") == piece.count(")") and piece.count("“") == piece.count("”")
 

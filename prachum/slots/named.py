@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from prachum.slots.base import SlotSpan, span, word_start
+from prachum.slots.base import SlotSpan, closing_paren, span, word_start
 from prachum.slots.titles import Title
 
 # what a question calls the thing -> the Thai head nouns a record names it with
@@ -41,21 +41,6 @@ _ENGLISH_AFTER = re.compile(r"\s?((?:The |the )?[A-Z][\w\-+&]*(?:[ \-](?:[A-Z0-9
                             r"(\s?ครั้งที่\s?[0-9๐-๙]{1,3})?")
 
 
-def _bracket_end(text: str, open_at: int) -> int | None:
-    """The offset just past the bracket closing the one at ``open_at`` (one level of nesting)."""
-    depth = 0
-    for i in range(open_at, min(len(text), open_at + 300)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif text[i] == "\n":
-            return None
-    return None
-
-
 def _named_at(text: str, at: int, head: str) -> SlotSpan | None:
     after = at + len(head)
     latin = _ENGLISH_AFTER.match(text, after)
@@ -68,9 +53,10 @@ def _named_at(text: str, at: int, head: str) -> SlotSpan | None:
     thai = text[at:open_at]
     if "“" in thai or ")" in thai:
         return None  # a quoted title is the title recogniser's; a closed bracket means another name stood between
-    end = _bracket_end(text, open_at)
-    if end is None:
+    close = closing_paren(text, open_at, within_line=True)
+    if close is None:
         return None
+    end = close + 1
     english = text[open_at + 1:end - 1].strip()
     if not _LATIN.search(english) or _THAI.search(english) or len(english.split()) < 2 or _GENERIC.match(english) \
             or _ROLE_NAME.search(english):
