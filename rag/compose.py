@@ -34,6 +34,8 @@ from rag.near_miss import (
     position_refusal,
     slot_refusal,
     stranger_refusal,
+    term_refusal,
+    undefined_term,
     unknown_edition,
     unknown_person,
 )
@@ -301,6 +303,8 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
         return CitedAnswer(edition_refusal(absent, asked.lang), _nearest(passages, sentences), refused=True)
     if (stranger := unknown_person(question, passages)) is not None:
         return CitedAnswer(stranger_refusal(stranger, asked.lang), _nearest(passages, sentences), refused=True)
+    if not asked.slots and (term := undefined_term(question, passages)) is not None:
+        return CitedAnswer(term_refusal(term, asked.lang), _nearest(passages, sentences), refused=True)
     if not asked.slots:
         return None
     pool = _pool(asked, passages, sentences)

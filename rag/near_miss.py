@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from prachum.meetings import names_match
 from prachum.slots import SlotSpan, recognise
 from prachum.slots.editions import ORDINALS, EditionMention, edition_mentions, mentions
+from prachum.thai.text import search_form, word_tokens
 from prachum.types import Passage
 from rag.question import MEETING_TYPES, POSITION_EN, Asked
 
@@ -95,6 +96,35 @@ def mentioned_only(question: str, passages: Sequence[Passage]) -> EditionMention
         if not any(mentions(p.title, mention) for p in passages):
             return mention
     return None
+
+
+# "X คืออะไร", "X หมายถึงอะไร", "what is X?": a question that asks what something is
+_DEFINE_TH = re.compile(r"^\s*(?P<x>.+?)\s*(?:คือ|หมายถึง|แปลว่า|มีความหมายว่า)\s*(?:อะไร|อย่างไร)?\s*[?？]?\s*$")
+_DEFINE_EN = re.compile(r"^\s*what (?:is|are|was|were|does) (?:an? |the )?(?P<x>.+?)(?: mean)?\s*\??\s*$", re.I)
+
+
+def undefined_term(question: str, passages: Sequence[Passage]) -> str | None:
+    """What a definition question asks about, when no passage writes it: "เฮโมโกลบิน คืออะไร" over
+    meeting records. The records cannot define a term they never use, however close the passages."""
+    match = _DEFINE_TH.match(question) or _DEFINE_EN.match(question)
+    if match is None:
+        return None
+    term = match.group("x").strip()
+    if match.re is _DEFINE_EN and (len(term.split()) > 3 or re.search(r"\b(?:of|in|at|for|on|by|from|did|was)\b", term)):
+        return None  # "what was the theme of the 16th SOCCOM": a question about a meeting, not a definition
+    key = search_form(term).replace(" ", "").lower()
+    if not key:
+        return None
+    texts = [search_form(f"{p.title} {p.text}").replace(" ", "").lower() for p in passages]
+    if any(key in text for text in texts):
+        return None
+    words = [w for w in word_tokens(term) if len(w) > 1]
+    found = sum(any(w in text for text in texts) for w in words)
+    return term if found * 3 < len(words) * 2 or not words else None
+
+
+def term_refusal(term: str, lang: str) -> str:
+    return f"The records do not mention {term}." if lang == "en" else f"ไม่พบคำว่า {term} ในบันทึกการประชุม"
 
 
 def position_refusal(asked: Asked) -> str:

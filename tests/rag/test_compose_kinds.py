@@ -88,3 +88,12 @@ def test_the_date_of_a_kind_of_meeting_the_records_only_mention_is_refused():
     assert english.refused and english.text == "The records do not give the date of the summit asked about."
     # the ministers' own meeting still has its date
     assert answer("การประชุมรัฐมนตรีสาธารณสุขอาเซียนจัดขึ้นวันที่เท่าไร", (summit,)).text.startswith("14 พฤษภาคม 2565")
+
+
+def test_a_definition_of_a_term_the_records_never_use_is_refused():
+    short = answer("เฮโมโกลบิน คืออะไร?")
+    assert short.refused and "เฮโมโกลบิน" in short.text and short.citations
+    assert answer("What is hemoglobin?").text == "The records do not mention hemoglobin."
+    # a term the records use is answered from them; a factoid "what was the X of Y" is not a definition
+    assert not answer("AHMM คืออะไร").refused
+    assert not answer("What was the theme of the 15th AHMM?").refused
