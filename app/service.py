@@ -25,16 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import FileResult, IngestReport, ingest_paths
 from prachum.config import Settings
 from prachum.errors import FilterError, UnknownSource
-from prachum.index.store import DocumentRecord
 from prachum.thai.dates import parse_user_date
 from prachum.types import Answer, Done, Event, Filters, display_source
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from ingest.pipeline import FileResult, IngestReport
+    from prachum.index.store import DocumentRecord
     from prachum.models import SupportsEmbedding
     from prachum.models.embedder import Embedder
     from rag.engine import Prachum
@@ -285,6 +285,8 @@ class Service:
         Questions go on while files are read and embedded; each takes the write lock only for
         the moment one document is written.
         """
+        from ingest.pipeline import ingest_paths  # the pipeline loads with the first ingest, not for a question
+
         engine = self.engine
         with self._changing:
             return ingest_paths(list(paths), self.settings, engine.store, engine.embedder, prune=prune,
@@ -307,6 +309,8 @@ class Service:
     def _add_one(self, upload: Path, name: str, unsupported: str) -> FileResult:
         """Copy and ingest one upload. Uploads run one at a time (they share the upload folder),
         but questions do not wait for the embedding: the write lock is held only for the store write."""
+        from ingest.pipeline import FileResult, ingest_paths
+
         target = self.upload_dir / name
         suffix = target.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:

@@ -15,10 +15,6 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generator, Iterator, Sequence
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable
-
 from prachum.config import Settings
 from prachum.index.store import IndexStore
 from prachum.models import SupportsEmbedding
@@ -36,17 +32,20 @@ from prachum.types import (
     Token,
 )
 from rag.answer import extractive_answer
-from rag.extract import FactReader, Reply, candidates, evidence_lines, format_lines, grammar, json_schema, read_reply
+from rag.extract import Reply, plan
 from rag.extract import answer as llm_answer
 from rag.evidence import Sentence, SentenceVectors, score_sentences
 from rag.followup import Turn, heuristic_rewrite, refers_back, rewrite
 from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, should_answer
-from rag.prompts import EXTRACT_PROMPT, REFUSAL, is_decline
+from rag.prompts import REFUSAL, is_decline
 from rag.question import analyse, question_language
 from rag.retriever import HybridSearch, Retrieval
 from rag.route import Route, route
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # langchain is imported with the first LLM: an extractive answer never loads it (#9)
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
+
     from rag.catalog_answer import CatalogAnswer
 
 
@@ -175,15 +174,17 @@ class Prachum:
                 sentences: Sequence[Sentence], anchors: Sequence[str] = ()) -> Generator[Event, None, Reply]:
         """Have the LLM pick the facts from the few best sentences (rag/extract), streaming each fact
         the moment it is written and verified; returns the whole reply, read and checked."""
-        from rag.llm import constrained  # rag.llm is loaded with the first chat model, not at import
+        from langchain_core.output_parsers import StrOutputParser
 
-        lines = evidence_lines(sentences, anchors, self.settings.context_tokens)
-        asked = analyse(run.standalone)
-        rules = grammar(len(lines), candidates(lines, asked.slots, asked.plural))
-        chain: Runnable = EXTRACT_PROMPT | constrained(chat, rules, json_schema(len(lines))) | StrOutputParser()
-        reader = FactReader(lines, run.lang)
+        from rag.llm import constrained  # rag.llm is loaded with the first chat model, not at import
+        from rag.prompts import extract_prompt
+
+        job = plan(run.question, analyse(run.standalone), sentences, anchors, self.settings.context_tokens,
+                   run.lang, run.standalone)
+        chain: Runnable = extract_prompt() | constrained(chat, job.grammar, job.schema) | StrOutputParser()
+        reader = job.reader()
         parts: list[str] = []
-        for piece in chain.stream({"sentences": format_lines(lines), "question": run.question}):
+        for piece in [job.given] if job.given else chain.stream(job.inputs):  # given: nothing for the model to add
             parts.append(piece)
             for fact in reader.feed(piece):
                 if "first_token" not in run.timings:
@@ -191,12 +192,14 @@ class Prachum:
                     yield Token(fact.shown)
                 else:
                     yield Token(" · " + fact.shown)
-        return read_reply("".join(parts), lines, passages, run.lang)
+        return job.read("".join(parts), passages)
 
     def settle(self, run: "_Run", reply: Reply, preview: CitedAnswer) -> Done:
         """The verified facts, phrased; the extractive answer when none survived and the evidence is
         strong; a refusal when the model found nothing in evidence that only passed the gate."""
         assert run.strength is not None
+        if reply.given:  # the model was not asked (rag/extract.plan): the extractive answer is the answer
+            return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
         checked = llm_answer(reply, run.lang)
         if checked is None:
             # "facts": [] (or, from a server that ignored the grammar, a written decline) is the model

@@ -1,178 +1,171 @@
 """The local LLM as a constrained extractor and phraser: what it is shown, what it may write, what we keep.
 
-A 1.5B model on two cores reads ~50 prompt tokens a second and paraphrases names and
-dates wrongly when it writes freely. So it gets a small, exact job: a handful of numbered
-evidence sentences (a few hundred tokens), and a grammar that lets it write only
+A 1.5B model on two cores reads ~20-50 prompt tokens a second and writes ~8-15, paraphrases names
+and dates wrongly when it writes freely, and spends ~30 tokens copying a Thai name. So it gets a
+small, exact job: a few numbered evidence sentences and, when the question asks for slots the
+recognisers (prachum.slots) fill, lettered options (the extractive answer's facts, else every
+accepted span). A llama.cpp grammar lets it write only
 
-    {"facts":[{"s":1,"text":"<exact words of sentence 1>"}, ...],"answer":"{1} ... {2} ..."}
+    {"f":"AB","a":"{A} represented Thailand on {B}."}      options: it picks letters
+    {"f":[[2,"<exact words of sentence 2>"]],"a":"..."}     no options: it copies short spans
 
-Each fact must be a substring of the sentence it names after the same normalisation
-(prachum.thai.text.search_form, spacing ignored); a fact that is not is dropped. The answer
-sentence is a template: the facts stand in it as {1}, {2}, and we fill them in with the
-verified spans in the reader's form (dates as "8 กุมภาพันธ์ 2564" / "8 February 2021"), so
-the model never copies a fact twice and cannot misquote one in its phrasing. A template
-that states a date, number or name the evidence does not hold, is in the wrong language,
-or names a dropped fact is replaced by the verified facts themselves.
+with ``"a"``, a template sentence, for English questions only (a Thai answer is the facts, as
+the extractive answerer writes them). A copied span must stand in the sentence it names after
+the same normalisation (search_form, spacing ignored), else it is dropped. The template's {A}/{1}
+are filled with the verified facts in the reader's form ("8 February 2021"); a template stating a
+date, number or name the evidence lacks, in the wrong language, cut off, or naming a dropped fact
+gives way to the facts themselves. The older ``{"facts":[{"s":1,"text":...}],"answer":...}``
+shape is still read (servers that ignore grammars).
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Sequence
 
-from prachum.slots import recognise
+from prachum.slots import SlotSpan, recognise
 from prachum.thai.dates import find_dates, format_date
 from prachum.thai.text import named, search_form
 from prachum.types import Citation, Fact, Passage
-from rag.compose import FILLERS, display
+from rag.compose import FILLERS, _accepts, display
 from rag.evidence import Sentence
-from rag.prompts import expand_dates
+from rag.prompts import EVIDENCE_TOKENS, MAX_SENTENCES, Line, evidence_lines, format_lines, tokens_estimate, window
+from rag.question import Asked
 
-MAX_FACTS = 3  # per slot when a question asks for several of one kind
+MAX_FACTS = 3  # per slot when a question asks for several of one kind; copied spans in all
 MAX_KEPT = 6
-MAX_CANDIDATES = 6  # recognised spans offered per sentence
-MAX_SENTENCES = 5  # the grammar numbers sentences with one digit
+MAX_OPTIONS = 8
+MAX_PER_SLOT = 4  # options offered per slot (a plural slot: MAX_PER_SLOT + 2)
 MAX_FACT_CHARS = 90
-MAX_ANSWER_CHARS = 120
-MAX_SENTENCE_CHARS = 280  # a longer sentence is cut to a window around the short answer's fact
-EVIDENCE_TOKENS = 240  # what the model reads per question, on top of the cached system prompt
+MAX_ANSWER_CHARS = 110
+OPTION_CHARS = 60
+PHRASE_CHARS = 160  # of each sentence shown when the model only phrases the short answer's facts
+LETTERS = "ABCDEFGH"
+_MANY = ("person", "country", "organisation", "host")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LATIN = re.compile(r"[A-Za-z]")
 _SPACE = re.compile(r"\s+")
-_PLACEHOLDER = re.compile(r"\{(\d)\}")
+_PLACEHOLDER = re.compile(r"\{([A-H1-9])\}")
 _DIGITS = re.compile(r"\d+")
-_FACT = re.compile(r'\{\s*"s"\s*:\s*(\d+)\s*,\s*"text"\s*:\s*"((?:[^"\\]|\\.)*)"\s*\}')
-_ANSWER = re.compile(r'"answer"\s*:\s*"((?:[^"\\]|\\.)*)"?')
+_STR = r'"((?:[^"\\]|\\.)*)"'
+_SPAN = re.compile(r'\[\s*(\d+)\s*,\s*' + _STR + r'\s*\]|\{\s*"s"\s*:\s*(\d+)\s*,\s*"text"\s*:\s*' + _STR + r'\s*\}')
+_PICKS = re.compile(r'"f"\s*:\s*"([A-H]*)')
+_ANSWER = re.compile(r'"(?:a|answer)"\s*:\s*' + _STR[:-1] + '"?')
 # What a fact span recognised as one of these kinds answers; the first found names the fact's kind.
 _KINDS = ("date", "person", "time", "place", "number", "country", "organisation", "expansion", "year")
 
 
-def tokens_estimate(text: str) -> int:
-    """Qwen2.5 tokens, measured on the seed records: ~1.9 Thai characters a token, ~4 Latin ones."""
-    thai = len(_THAI.findall(text))
-    return int(thai / 1.9) + (len(text) - thai) // 4 + 1
-
-
 @dataclass(frozen=True)
-class Line:
-    """One evidence sentence as the model sees it: number ``n`` (from 1), the text shown (dates
-    written out in full, maybe cut to a window), and where it stands."""
-
-    n: int
-    shown: str
-    sentence: Sentence
-
-
-def _window(text: str, anchors: Sequence[str]) -> str:
-    if len(text) <= MAX_SENTENCE_CHARS:
-        return text
-    at = next((i for a in anchors if a and (i := text.find(a)) >= 0), 0)
-    start = max(0, min(at - MAX_SENTENCE_CHARS // 3, len(text) - MAX_SENTENCE_CHARS))
-    cut = text[start:start + MAX_SENTENCE_CHARS]
-    if start > 0 and " " in cut[:30]:
-        cut = cut[cut.index(" ") + 1:]  # start on a word: Thai is spaced between phrases
-    return cut
-
-
-def evidence_lines(sentences: Sequence[Sentence], anchors: Sequence[str] = (),
-                   budget: int = EVIDENCE_TOKENS) -> list[Line]:
-    """The best sentences (given best first) within ``budget`` tokens, numbered in that order.
-    The first always goes in; ``anchors`` (the short answer's facts) place the window of a long one."""
-    lines: list[Line] = []
-    used = 0
-    for s in sentences:
-        shown = _window(expand_dates(s.text), [expand_dates(a) for a in anchors])
-        cost = tokens_estimate(shown) + 4
-        if lines and used + cost > budget:
-            continue
-        lines.append(Line(len(lines) + 1, shown, s))
-        used += cost
-        if len(lines) == MAX_SENTENCES:
-            break
-    return lines
-
-
-def format_lines(lines: Sequence[Line]) -> str:
-    return "\n".join(f"[{line.n}] {line.shown}" for line in lines)
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The recognised spans (prachum.slots) that could fill one slot the question asks for, per line."""
-
+class Option:
+    """A recognised span that could fill slot ``slot``, offered to the model under ``letter``."""
+    letter: str
     slot: str
-    by_line: dict[int, tuple[str, ...]]
-    many: bool = False  # "ใครบ้าง", "which countries": up to MAX_FACTS of them
+    line: Line
+    span: SlotSpan
+    many: bool = False  # the question asks for several of this slot ("ประเทศใดบ้าง")
+    given: bool = False  # one of the extractive answer's facts: offered alone, so not a choice
+
+    @property
+    def label(self) -> str:
+        """What the model reads: a person by name only (the position stays in the answer), long spans cut."""
+        value: Any = self.span.value
+        text = self.span.text
+        if self.span.kind == "person" and getattr(value, "name", None):
+            text = value.honorific + (" " if _LATIN.search(value.honorific) else "") + value.name
+        text = _SPACE.sub(" ", text).strip()
+        return text if len(text) <= OPTION_CHARS else text[:OPTION_CHARS].rstrip() + "…"
 
 
-def candidates(lines: Sequence[Line], slots: Sequence[str], plural: bool = False) -> list[Choices]:
-    """For each slot asked, in the order asked, the spans of the lines that could fill it. With
-    these the grammar makes the model choose, slot by slot, among real spans: choosing is a job a
-    1.5B model does well, copying a Thai name character for character is not."""
-    out = []
-    for slot in slots:
-        kinds = FILLERS.get(slot, ()) + (("date",) if slot == "year" else ())
-        by_line: dict[int, tuple[str, ...]] = {}
+def options(lines: Sequence[Line], asked: Asked, question: str, anchors: Sequence[str] = (),
+            lang: str | None = None) -> list[Option]:
+    """For each slot asked, in the order asked, the spans of the lines that could fill it (those the
+    extractive answer chose first), lettered A, B, ...; none when no slot can be filled. Choosing a
+    letter is a job a 1.5B model does well and fast; copying a Thai name is neither."""
+    lang = lang or asked.lang
+    stated = {d.date for d in find_dates(search_form(question))}  # "dated 9 February 2021": not the answer
+    out: list[Option] = []
+    for slot in asked.slots:
+        kinds = FILLERS.get(slot, ()) + (("date",) if slot in ("year", "month") else ())
+        found: dict[str, tuple[Line, SlotSpan]] = {}
         for line in lines if kinds else ():
-            texts = [t.text.strip() for t in recognise(line.shown, kinds)]
-            texts = [t for t in dict.fromkeys(texts) if t and '"' not in t and "\\" not in t and len(t) <= MAX_FACT_CHARS]
-            if texts:
-                by_line[line.n] = tuple(texts[:MAX_CANDIDATES])
-        if by_line:
-            out.append(Choices(slot, by_line, plural and slot in ("person", "country", "organisation", "host")))
+            for span in recognise(line.shown, kinds):
+                label = Option("", slot, line, span).label
+                if span.kind in ("country", "organisation") and isinstance(span.value, str) and span.value:
+                    label = span.value  # "ประเทศญี่ปุ่น" and "Japan" are one country
+                day = span.value[0] if isinstance(span.value, tuple) else span.value
+                if not span.text.strip() or not _accepts(slot, span, asked, question) or (span.kind == "date" and day in stated):
+                    continue
+                earlier = found.get(label)  # one name, once: the extractive answer's span, else the fullest
+                if earlier is None or (_is_anchor(span, lang, anchors), len(span.text)) > (
+                        _is_anchor(earlier[1], lang, anchors), len(earlier[1].text)):
+                    found[label] = (line, span)
+        for label in [lb for lb in found if any(lb != other and lb in other for other in found)]:
+            del found[label]  # "นางจตุพร" alone is the same person as "นางจตุพร โรจนพานิช"
+        # The extractive answer's facts, when it found some for this slot, are the only options: its
+        # rules (the meeting named, the cue words, the record of the other facts) choose better than
+        # a 1.5B model does (measured on the seed facts); the model only phrases them.
+        chosen = [f for f in found.values() if _is_anchor(f[1], lang, anchors)]
+        room = min(MAX_PER_SLOT + (2 if asked.plural else 0), MAX_OPTIONS - len(out))
+        out += [Option(LETTERS[len(out) + i], slot, line, span, asked.plural and slot in _MANY, bool(chosen))
+                for i, (line, span) in enumerate((chosen or list(found.values()))[:room])]
     return out
 
 
-def _literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _is_anchor(span: SlotSpan, lang: str, anchors: Sequence[str]) -> bool:
+    return display(span, lang) in anchors or span.text.strip() in anchors
 
 
-def grammar(n_lines: int, choices: Sequence[Choices] = ()) -> str:
-    """GBNF for the reply: no free whitespace (every token counts on two cores), sentence numbers
-    that exist, bounded strings; an empty fact list means "not answered". With ``choices`` the facts
-    are one span per slot asked (several for a plural one), each a recognised span of its sentence;
-    without, up to MAX_FACTS free spans, checked afterwards."""
+def format_options(opts: Sequence[Option]) -> str:
+    return "\nOptions:\n" + "\n".join(f"{o.letter}. {o.label}" for o in opts) if opts else ""
+
+
+def grammar(n_lines: int, opts: Sequence[Option] = (), lang: str = "th") -> str:
+    """GBNF for the reply: no free whitespace (every token counts on two cores), only the letters
+    offered (one per slot asked, up to MAX_FACTS for a plural one, slots in the order asked) or
+    spans of sentences that exist, bounded strings, a template sentence for English questions only.
+    An empty "f" means "not answered"."""
     last = max(1, min(n_lines, MAX_SENTENCES))
-    rules = [r'root ::= "{\"facts\":[" facts? "],\"answer\":\"" answer "\"}"']
-    if choices:
+    tail = r' ",\"a\":\"" answer "\""' if lang == "en" else ""
+    rules = []
+    if opts:
+        rules.append(r'root ::= "{\"f\":\"" picks? "\""' + tail + r' "}"')
         order = []
-        for i, choice in enumerate(choices, start=1):
-            alternatives = [r'"{\"s\":' + str(n) + r',\"text\":\"" (' + " | ".join(_literal(t) for t in texts) + r') "\"}"'
-                            for n, texts in sorted(choice.by_line.items()) if n <= last]
-            rules.append(f"slot{i} ::= " + " | ".join(alternatives))
-            order.append(f"slot{i}" + f' ("," slot{i})?' * (MAX_FACTS - 1) if choice.many else f"slot{i}")
-        rules.append('facts ::= ' + ' "," '.join(order))
+        for i, slot in enumerate(dict.fromkeys(o.slot for o in opts), start=1):
+            mine = [o for o in opts if o.slot == slot]
+            given = all(o.given for o in mine)  # the extractive answer's facts: all of them, in its order
+            rules.append(f"slot{i} ::= " + ('"' + "".join(o.letter for o in mine) + '"' if given
+                                             else " | ".join(f'"{o.letter}"' for o in mine)))
+            order.append(f"slot{i}" + f" slot{i}?" * (MAX_FACTS - 1) if mine[0].many and not given else f"slot{i}")
+        rules.append("picks ::= " + " ".join(order))
     else:
-        rules.append("facts ::= fact" + ' ("," fact)?' * (MAX_FACTS - 1))
-        rules.append(r'fact ::= "{\"s\":" [1-' + str(last) + r'] ",\"text\":\"" char{1,' + str(MAX_FACT_CHARS) + r'} "\"}"')
+        rules.append(r'root ::= "{\"f\":[" spans? "]"' + tail + r' "}"')
+        rules.append("spans ::= span" + ' ("," span)?' * (MAX_FACTS - 1))
+        rules.append(r'span ::= "[" [1-' + str(last) + r'] ",\"" char{1,' + str(MAX_FACT_CHARS) + r'} "\"]"')
     rules += ["answer ::= char{0," + str(MAX_ANSWER_CHARS) + "}", r'char ::= [^"\\\x00-\x1f]']
     return "\n".join(rules)
 
 
-def json_schema(n_lines: int) -> dict:
+def json_schema(n_lines: int, opts: Sequence[Option] = ()) -> dict:
     """The same contract as :func:`grammar`, for servers that take a JSON schema instead."""
-    return {
-        "type": "object",
-        "properties": {
-            "facts": {"type": "array", "maxItems": MAX_FACTS, "items": {
-                "type": "object",
-                "properties": {"s": {"type": "integer", "minimum": 1, "maximum": max(1, n_lines)},
-                               "text": {"type": "string", "minLength": 1, "maxLength": MAX_FACT_CHARS}},
-                "required": ["s", "text"]}},
-            "answer": {"type": "string", "maxLength": MAX_ANSWER_CHARS},
-        },
-        "required": ["facts", "answer"],
-    }
+    span = {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1, "maximum": max(1, n_lines)},
+                                             {"type": "string", "minLength": 1, "maxLength": MAX_FACT_CHARS}]}
+    picks = {"type": "string", "pattern": "^[" + "".join(o.letter for o in opts) + "]*$"}
+    return {"type": "object",
+            "properties": {"f": picks if opts else {"type": "array", "maxItems": MAX_FACTS, "items": span},
+                           "a": {"type": "string", "maxLength": MAX_ANSWER_CHARS}},
+            "required": ["f"]}
 
 
 @dataclass
 class Extraction:
-    """What the model wrote, read as far as it is readable."""
+    """What the model wrote, as far as readable: facts as (sentence number, text), each one's template key."""
 
     facts: list[tuple[int, str]]
     answer: str
     wellformed: bool
+    keys: list[str] = field(default_factory=list)
+    picked: list[Option] = field(default_factory=list)
 
 
 def _unescape(raw: str) -> str:
@@ -182,18 +175,32 @@ def _unescape(raw: str) -> str:
         return raw.replace('\\"', '"')
 
 
-def parse(reply: str) -> Extraction:
+def parse(reply: str, opts: Sequence[Option] = ()) -> Extraction:
     """The reply as JSON; failing that (a cut-off or malformed reply), the facts and answer that can
-    still be read from it. Nothing is invented: what cannot be read is left out."""
+    still be read from it. Letters name the options ``opts``. Nothing is invented: what cannot be
+    read is left out."""
     try:
         data = json.loads(reply)
-        facts = [(int(f["s"]), str(f["text"])) for f in data["facts"] if isinstance(f, dict)]
-        return Extraction(facts, str(data.get("answer", "")), True)
-    except (ValueError, KeyError, TypeError):
+        written = data.get("f", data.get("facts"))
+        if isinstance(written, str):
+            return _picked(written, opts, str(data.get("a", "")), True)
+        facts = [(int(f["s"]), str(f["text"])) if isinstance(f, dict) else (int(f[0]), str(f[1])) for f in written]
+        return Extraction(facts, str(data.get("a", data.get("answer", ""))), True, [str(k) for k in range(1, len(facts) + 1)])
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         pass
-    facts = [(int(m.group(1)), _unescape(m.group(2))) for m in _FACT.finditer(reply)]
     found = _ANSWER.search(reply)
-    return Extraction(facts, _unescape(found.group(1)) if found else "", False)
+    answer = _unescape(found.group(1)) if found else ""
+    letters = _PICKS.search(reply)
+    if letters and opts:
+        return _picked(letters.group(1), opts, answer, False)
+    facts = [(int(m.group(1) or m.group(3)), _unescape(m.group(2) if m.group(1) else m.group(4))) for m in _SPAN.finditer(reply)]
+    return Extraction(facts, answer, False, [str(k) for k in range(1, len(facts) + 1)])
+
+
+def _picked(letters: str, opts: Sequence[Option], answer: str, wellformed: bool) -> Extraction:
+    by_letter = {o.letter: o for o in opts}
+    picked = [by_letter[c] for c in dict.fromkeys(letters) if c in by_letter]
+    return Extraction([(o.line.n, o.span.text) for o in picked], answer, wellformed, [o.letter for o in picked], picked)
 
 
 def _squash(text: str) -> str:
@@ -203,15 +210,21 @@ def _squash(text: str) -> str:
 @dataclass(frozen=True)
 class Verified:
     """A fact that is a span of sentence ``line``: its kind and the form the reader sees."""
-
     line: Line
     text: str
     kind: str
     shown: str
 
 
+def _person_form(span: SlotSpan, text: str, lang: str) -> str:
+    """An English reader gets the Thai name with the Thai position quoted; a Thai reader the span."""
+    value: Any = span.value
+    return f"{value.honorific}{value.name} (“{value.position}”)" if lang == "en" and _THAI.search(text) and \
+        getattr(value, "position", None) else text
+
+
 def _reader_form(text: str, lang: str) -> tuple[str, str]:
-    """(kind, shown) for a verified span: dates and years in the reader's form, English names and
+    """(kind, shown) for a copied span: dates and years in the reader's form, English names and
     units for English readers, Thai positions and quotations marked as quoted in an English answer."""
     spans = recognise(text, _KINDS)
     kind = next((k for k in _KINDS for s in spans if s.kind == k), "text")
@@ -224,11 +237,8 @@ def _reader_form(text: str, lang: str) -> tuple[str, str]:
     if lang != "en" or not _THAI.search(shown):
         return kind, shown
     person = next((s for s in spans if s.kind == "person" and s.start <= 1), None)
-    value = getattr(person, "value", None)
-    if value is not None and getattr(value, "position", None):
-        return kind, f"{value.honorific}{value.name} (“{value.position}”)"
     if person is not None:
-        return kind, shown
+        return kind, _person_form(person, shown, lang)
     return kind, f"“{shown}”"
 
 
@@ -238,7 +248,7 @@ def verify(extraction: Extraction, lines: Sequence[Line], lang: str) -> list[Ver
     by_n = {line.n: line for line in lines}
     out: list[Verified | None] = []
     seen: set[str] = set()
-    for n, text in extraction.facts[:MAX_KEPT]:
+    for i, (n, text) in enumerate(extraction.facts[:MAX_KEPT]):
         line = by_n.get(n)
         text = text.strip().strip(",;:")
         key = _squash(text)
@@ -249,7 +259,13 @@ def verify(extraction: Extraction, lines: Sequence[Line], lang: str) -> list[Ver
             out.append(None)
             continue
         seen.add(key)
-        kind, shown = _reader_form(text, lang)
+        option = extraction.picked[i] if i < len(extraction.picked) else None
+        if option is None:
+            kind, shown = _reader_form(text, lang)
+        else:  # a picked option: shown as the extractive answer shows it, a person with the position
+            kind = "person" if option.span.kind == "person" else option.slot
+            shown = _person_form(option.span, text, lang) if kind == "person" else display(option.span, lang)
+            shown = f"“{shown}”" if lang == "en" and kind != "person" and _THAI.search(shown) else shown  # quoted Thai
         out.append(Verified(line, text, kind, shown))
     return out
 
@@ -257,52 +273,50 @@ def verify(extraction: Extraction, lines: Sequence[Line], lang: str) -> list[Ver
 class FactReader:
     """Reads the reply as it streams and hands over each fact the moment it is written and verified."""
 
-    def __init__(self, lines: Sequence[Line], lang: str) -> None:
-        self.lines, self.lang = list(lines), lang
-        self.text = ""
-        self.reported = 0
+    def __init__(self, lines: Sequence[Line], lang: str, opts: Sequence[Option] = ()) -> None:
+        self.lines, self.lang, self.opts, self.text, self.reported = list(lines), lang, list(opts), "", 0
 
     def feed(self, piece: str) -> list[Verified]:
         self.text += piece
-        written = [(int(m.group(1)), _unescape(m.group(2))) for m in _FACT.finditer(self.text)]
-        if len(written) <= self.reported:
+        written = parse(self.text, self.opts)
+        if len(written.facts) <= self.reported:
             return []
-        checked = verify(Extraction(written, "", False), self.lines, self.lang)
-        fresh = [v for v in checked[self.reported:] if v is not None]
-        self.reported = len(written)
-        return fresh
+        fresh = verify(written, self.lines, self.lang)[self.reported:]
+        self.reported = len(written.facts)
+        return [v for v in fresh if v is not None]
 
 
 @dataclass
 class Reply:
     """The model's reply read, checked and ready to settle."""
-
     raw: str
     extraction: Extraction
     facts: list[Verified | None]
     lines: list[Line]
     passages: list[Passage] = field(default_factory=list)
+    question: str = ""  # what the template may restate besides the evidence
+    given: bool = False  # the model was not asked: the reply is the extractive answer's facts
 
-    @property
-    def kept(self) -> list[Verified]:
-        return [f for f in self.facts if f is not None]
-
-
-def read_reply(raw: str, lines: Sequence[Line], passages: Sequence[Passage], lang: str) -> Reply:
-    extraction = parse(raw.strip())
-    return Reply(raw, extraction, verify(extraction, lines, lang), list(lines), list(passages))
+    kept = property(lambda self: [f for f in self.facts if f is not None])
 
 
-def _template_ok(template: str, facts: Sequence[Verified | None], evidence: str, lang: str) -> bool:
+def read_reply(raw: str, lines: Sequence[Line], passages: Sequence[Passage], lang: str,
+               opts: Sequence[Option] = (), question: str = "") -> Reply:
+    extraction = parse(raw.strip(), opts)
+    return Reply(raw, extraction, verify(extraction, lines, lang), list(lines), list(passages), question)
+
+
+def _template_ok(template: str, by_key: dict[str, Verified | None], evidence: str, lang: str) -> bool:
     """The phrasing adds no fact of its own, names only verified facts, and is in the reader's language."""
-    used = [int(k) for k in _PLACEHOLDER.findall(template)]
-    if not used or any(k < 1 or k > len(facts) or facts[k - 1] is None for k in used):
+    used = _PLACEHOLDER.findall(template)
+    if not used or any(by_key.get(k) is None for k in used):
         return False
     words = _PLACEHOLDER.sub(" ", template)
     form = search_form(evidence)
     if any(d.date not in {e.date for e in find_dates(form)} for d in find_dates(search_form(words))):
         return False
-    if any(n not in _DIGITS.findall(form) for n in _DIGITS.findall(search_form(words))):
+    numbers = set(_DIGITS.findall(form)) | {str(int(n) - 543) for n in _DIGITS.findall(form) if len(n) == 4}
+    if any(n not in numbers for n in _DIGITS.findall(search_form(words))):  # "2018" for the record's 2561
         return False
     if any(name not in form for name in named(words)):
         return False
@@ -323,14 +337,18 @@ def answer(reply: Reply, lang: str) -> tuple[str, list[Citation], list[Fact]] | 
         numbers.setdefault(s.passage, len(numbers) + 1)
         if (s.start, s.end) not in highlights.setdefault(s.passage, []):
             highlights[s.passage].append((s.start, s.end))
-    facts = [Fact(f.shown, f.kind, numbers[f.line.sentence.passage]) for f in kept]
+    facts = list(dict.fromkeys(Fact(f.shown, f.kind, numbers[f.line.sentence.passage]) for f in kept))
     citations = [Citation(n, reply.passages[i], sorted(highlights[i])) for i, n in numbers.items()]
     template = reply.extraction.answer.strip()
-    evidence = " ".join(line.shown for line in reply.lines) + " " + " ".join(line.sentence.text for line in reply.lines)
-    if _template_ok(template, reply.facts, evidence, lang):
-        text = _PLACEHOLDER.sub(lambda m: reply.facts[int(m.group(1)) - 1].shown, template)  # type: ignore[union-attr]
-        used = {int(k) for k in _PLACEHOLDER.findall(template)}
-        left = [f.shown for k, f in enumerate(reply.facts, start=1) if f is not None and k not in used]
+    keys = reply.extraction.keys or [str(k) for k in range(1, len(reply.facts) + 1)]
+    by_key = dict(zip(keys, reply.facts))
+    if keys and keys[0] == "1":  # copied spans, yet the model wrote {A} as the prompt's example does
+        template = re.sub(r"\{([A-H])\}", lambda m: "{" + str(LETTERS.index(m.group(1)) + 1) + "}", template)
+    evidence = " ".join([reply.question] + [line.shown + " " + line.sentence.text for line in reply.lines])
+    if reply.extraction.wellformed and _template_ok(template, by_key, evidence, lang):  # a cut-off one is not
+        text = _PLACEHOLDER.sub(lambda m: by_key[m.group(1)].shown, template)  # type: ignore[union-attr]
+        used = set(_PLACEHOLDER.findall(template))
+        left = [f.shown for k, f in by_key.items() if f is not None and k not in used]
         if left:  # a verified fact the sentence forgot still belongs to the answer
             text = text.rstrip(". ") + " (" + "; ".join(left) + ")"
         cited = "".join(f"[{n}]" for n in sorted(set(numbers.values())))
@@ -339,3 +357,44 @@ def answer(reply: Reply, lang: str) -> tuple[str, list[Citation], list[Fact]] | 
     if lang == "en" and _THAI.search(text):
         text += " (quoted in Thai from the record)"
     return text, citations, facts
+
+
+@dataclass
+class Plan:
+    """One question's extraction: what is shown, the prompt's inputs, the grammar, how replies are read."""
+
+    lines: list[Line]
+    opts: list[Option]
+    inputs: dict[str, str]
+    grammar: str
+    schema: dict
+    lang: str
+    given: str | None = None  # the only reply the grammar allows: no need to ask the model
+
+    def reader(self) -> FactReader:
+        return FactReader(self.lines, self.lang, self.opts)
+
+    def read(self, raw: str, passages: Sequence[Passage]) -> Reply:
+        reply = read_reply(raw, self.lines, passages, self.lang, self.opts, self.inputs["question"])
+        reply.given = raw == self.given
+        return reply
+
+
+def plan(question: str, asked: Asked, sentences: Sequence[Sentence], anchors: Sequence[str] = (),
+         budget: int = EVIDENCE_TOKENS, lang: str | None = None, standalone: str | None = None) -> Plan:
+    """The extraction for ``question`` over the evidence ``sentences`` (best first); ``asked`` is the
+    analysis of its stand-alone form ``standalone`` (a follow-up rewritten), ``anchors`` the
+    extractive answer's facts, ``lang`` the reader's language."""
+    lang = lang or asked.lang
+    lines = evidence_lines(sentences, anchors, budget)
+    opts = options(lines, asked, standalone or question, anchors, lang)
+    shown = lines
+    if opts and all(o.given for o in opts):  # the model only phrases: the words around the facts will do
+        shown = [replace(line, shown=window(line.shown, [o.span.text for o in opts if o.line is line], PHRASE_CHARS))
+                 for line in lines if any(o.line is line for o in opts)]
+    inputs = {"sentences": format_lines(shown), "question": question, "options": format_options(opts)}
+    # A Thai answer is its facts; when they are all the extractive answer's own, the model has nothing to add.
+    given = '{"f":"' + "".join(o.letter for o in opts) + '"}' if opts and lang != "en" and all(o.given for o in opts) else None
+    if any(not any(_is_anchor(o.span, lang, [a]) for o in opts) for a in anchors):
+        given = '{"f":""}'  # a fact of the extractive answer the model cannot be shown (a cut sentence): it stands
+    return Plan(lines, opts, inputs, grammar(len(lines), opts, lang), json_schema(len(lines), opts), lang, given)

@@ -7,13 +7,13 @@ fine; so we rewrite only when the question leans on earlier turns (a pronoun or
 from __future__ import annotations
 
 import re
-from typing import Sequence
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Sequence
 
 from rag.question import analyse
 from prachum.slots import recognise
+
+if TYPE_CHECKING:  # langchain is loaded with the LLM; the extractive path never needs it (#9)
+    from langchain_core.language_models import BaseChatModel
 
 REFERS_BACK = re.compile(
     r"เขา|เธอ|ท่าน(?!ใด)|ดังกล่าว|ครั้งนั้น|ครั้งนี้|การประชุมนั้น|การประชุมนี้|ที่นั่น|คนนั้น|คนนี้|ตอนนั้น|เรื่องนี้|เรื่องนั้น|"
@@ -76,6 +76,8 @@ def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | 
         return question
     if chat_model is None:
         return heuristic_rewrite(question, history)
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     convo = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
     reply = chat_model.invoke([
         SystemMessage(content=REWRITE_SYSTEM),

@@ -53,7 +53,7 @@ class _Engine:
     """One loaded model: the embedded llama.cpp server and the lock that serializes its use."""
 
     server: Any
-    lock: threading.Lock
+    lock: threading.Semaphore  # as many holders as the server has slots
     path: Path
     n_threads: int
     n_ctx: int
@@ -71,17 +71,20 @@ def _check_gguf(path: Path) -> None:
         raise ModelSetupError(f"{path} is not a GGUF model file (it starts with {magic!r}). Point llm_model at a .gguf file, or run `prachum models setup` to fetch the default model.")
 
 
-def load_engine(path: Path, *, n_threads: int = 2, n_ctx: int = DEFAULT_N_CTX, verbosity: int = 1) -> _Engine:
+def load_engine(path: Path, *, n_threads: int = 2, n_ctx: int = DEFAULT_N_CTX, verbosity: int = 1,
+                n_parallel: int = 1) -> _Engine:
     """Load a GGUF into an embedded llama.cpp server. Each call loads it anew: the chat model that
-    owns the result keeps it (rag.engine.Prachum holds one chat model per answerer)."""
+    owns the result keeps it (rag.engine.Prachum holds one chat model per answerer). With
+    ``n_parallel`` slots, that many requests are decoded together in one batch, each slot with
+    ``n_ctx`` tokens and its own prompt cache (bench/concurrent_ask measures whether it pays)."""
     import xllamacpp  # heavy native module: imported only when a local model is really used
 
     path = Path(path).resolve()
     _check_gguf(path)
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
-    params.n_ctx = n_ctx
-    params.n_parallel = 1  # one slot: every request meets the previous prompt's KV cache
+    params.n_ctx = n_ctx * n_parallel  # llama.cpp splits the context between the slots
+    params.n_parallel = n_parallel  # one slot (the default): every request meets the previous prompt's KV cache
     params.cache_prompt = True
     params.cache_ram_mib = PROMPT_CACHE_MIB
     params.cpuparams.n_threads = n_threads
@@ -98,7 +101,7 @@ def load_engine(path: Path, *, n_threads: int = 2, n_ctx: int = DEFAULT_N_CTX, v
             "model this llama.cpp build supports, or too big for the free memory. Run "
             "`prachum models setup` again, or set llm_model to another .gguf file."
         ) from None
-    return _Engine(server, threading.Lock(), path, n_threads, n_ctx)
+    return _Engine(server, threading.BoundedSemaphore(n_parallel), path, n_threads, n_ctx)
 
 
 _ROLES: dict[type, str] = {SystemMessage: "system", HumanMessage: "user", AIMessage: "assistant"}
@@ -165,13 +168,15 @@ _DONE = object()
 class LocalLlamaChat(BaseChatModel):
     """A GGUF model run in this process by llama.cpp, deterministic by default.
 
-    Calls are serialized per loaded model: on a 2-core CPU two generations at once would
-    only both be slower, and one slot keeps the prompt cache coherent.
+    Calls are serialized per loaded model (``n_parallel`` = 1): on a 2-core CPU reading two
+    prompts at once only makes both slower, and one slot keeps the prompt cache coherent. With
+    more slots, up to that many calls run together and their tokens are decoded in one batch.
     """
 
     model_path: str
     n_threads: int = 2
     n_ctx: int = DEFAULT_N_CTX
+    n_parallel: int = 1
     max_tokens: int = 256
     temperature: float = 0.0
     seed: int = 0
@@ -198,7 +203,7 @@ class LocalLlamaChat(BaseChatModel):
         with self._loading:
             if self._engine is None:
                 self._engine = load_engine(Path(self.model_path), n_threads=self.n_threads, n_ctx=self.n_ctx,
-                                           verbosity=self.verbosity)
+                                           verbosity=self.verbosity, n_parallel=self.n_parallel)
             return self._engine
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, **kwargs: Any) -> dict:

@@ -1,11 +1,13 @@
 """The LLM as a constrained extractor: the grammar it writes under, and what of its reply we keep.
 
-Fakes only: the reply is given as the model would write it (well-formed, cut off, malformed,
-with invented or misattributed spans); the real model is exercised in test_llm.py.
+Fakes only: the reply is given as the model would write it (letters of offered options, copied
+spans, well-formed, cut off, malformed, with invented or misattributed spans, and the older
+``{"facts": ...}`` shape); the real model is exercised in test_llm.py.
 """
 from __future__ import annotations
 
 import json
+import re
 from itertools import cycle
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -15,18 +17,20 @@ from prachum.types import Done, Passage, Token
 from rag.engine import Prachum
 from rag.evidence import Sentence
 from rag.extract import (
-    Choices,
     FactReader,
     answer,
-    candidates,
     evidence_lines,
     format_lines,
+    format_options,
     grammar,
+    options,
     parse,
+    plan,
     read_reply,
     tokens_estimate,
 )
 from rag.prompts import REFUSAL
+from rag.question import analyse
 
 TEXT = ("เมื่อวันที่ ๘ ก.พ. ๖๔ นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ "
         "ในฐานะผู้แทนประเทศไทย เข้าร่วมการประชุม SOCA Retreat ผ่านระบบการประชุมทางไกล "
@@ -66,25 +70,54 @@ def test_a_long_sentence_is_cut_to_a_window_around_the_short_answers_fact():
     assert tokens_estimate(lines[0].shown) < 200
 
 
-def test_candidates_are_the_recognised_spans_of_the_asked_slots_in_order():
+def test_options_are_the_accepted_spans_of_the_asked_slots_the_short_answers_first():
+    question = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
+    bare = "นางจตุพร กล่าวเพิ่มเติมว่า ที่ประชุมรับทราบ"
+    lines = evidence_lines([S0, S1, Sentence(2, 0, len(bare), bare)])
+    opts = options(lines, analyse(question), question)
+    assert [(o.letter, o.slot, o.label) for o in opts] == [
+        ("A", "person", "นางจตุพร โรจนพานิช"),  # the bare "นางจตุพร" of line 3 is the same person: offered once
+        ("B", "person", "นางสาววิมลรัตน์ รัชชุกูล"),
+        ("C", "date", "8 กุมภาพันธ์ 2564")]
+    assert opts[0].span.text.startswith(PERSON) and opts[0].line.n == 1  # the answer keeps the position
+    assert format_options(opts) == "\nOptions:\nA. นางจตุพร โรจนพานิช\nB. นางสาววิมลรัตน์ รัชชุกูล\nC. 8 กุมภาพันธ์ 2564"
+    # the extractive answer's facts, where it has them, are the only options of their slot
+    anchored = options(lines, analyse(question), question, anchors=["นางสาววิมลรัตน์ รัชชุกูล ผู้อำนวยการกองการต่างประเทศ"])
+    assert [(o.letter, o.label) for o in anchored] == [("A", "นางสาววิมลรัตน์ รัชชุกูล"), ("B", "8 กุมภาพันธ์ 2564")]
+    dated = "The news is dated 8 February 2021. Who represented Thailand and when?"  # a date the question states
+    assert [o.slot for o in options(lines, analyse(dated), dated)] == ["person", "person"]
+    twice = evidence_lines([Sentence(0, 0, 45, "ผู้แทนจากประเทศญี่ปุ่น (Japan) และประเทศไทย เข้าร่วม")])
+    which = "Which two countries attended?"
+    assert len(options(twice, analyse(which), which)) == 2  # ญี่ปุ่น and Japan are one country
+    named = "ใครร่วมประชุมกับนางจตุพร โรจนพานิช"  # what the question names is not its answer
+    assert [o.label for o in options(lines, analyse(named), named)] == ["นางสาววิมลรัตน์ รัชชุกูล"]
+    assert options(lines, analyse("SOCA ย่อมาจากอะไร"), "SOCA ย่อมาจากอะไร") == []  # nothing to pick: copy spans
+    assert format_options([]) == ""
+
+
+def test_grammar_offers_only_the_letters_of_each_slot_in_order_and_a_template_only_in_english():
+    question = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
     lines = evidence_lines([S0, S1])
-    found = candidates(lines, ("person", "date"))
-    assert [c.slot for c in found] == ["person", "date"]
-    assert any("นางจตุพร โรจนพานิช" in t for t in found[0].by_line[1])
-    assert any("วิมลรัตน์" in t for t in found[0].by_line[2])
-    assert found[1].by_line == {1: ("8 กุมภาพันธ์ 2564",)}
-    assert candidates(lines, ("expansion",)) == []  # nothing to choose from: the grammar falls back to free spans
-
-
-def test_grammar_allows_only_real_sentence_numbers_and_bounded_strings():
+    opts = options(lines, analyse(question), question)
+    thai = grammar(len(lines), opts, "th")
+    assert 'slot1 ::= "A" | "B"' in thai and 'slot2 ::= "C"' in thai and "picks ::= slot1 slot2" in thai
+    assert r'root ::= "{\"f\":\"" picks? "\"" "}"' in thai  # no picks: "not in these sentences"
+    english = grammar(len(lines), opts, "en")
+    assert r'",\"a\":\"" answer "\""' in english and "char{0,110}" in english
+    plural = "ประเทศอาเซียนบวกสามที่เข้าร่วมการประชุม ได้แก่ประเทศใดบ้าง"
+    many = options(evidence_lines([Sentence(0, 0, 40, "ผู้แทนจากประเทศจีน ญี่ปุ่น และเกาหลี เข้าร่วม")]),
+                   analyse(plural), plural)
+    assert "picks ::= slot1 slot1? slot1?" in grammar(1, many)
     free = grammar(3)
-    assert "[1-3]" in free and "char{1,90}" in free and "char{0,120}" in free
-    assert r'root ::= "{\"facts\":[" facts? ' in free  # facts may be empty: "not in these sentences"
-    chosen = grammar(2, [Choices("person", {1: ('นาง "ก"', "นางจตุพร โรจนพานิช")}),
-                         Choices("country", {2: ("จีน", "ญี่ปุ่น")}, many=True)])
-    assert r'("นาง \"ก\"" | "นางจตุพร โรจนพานิช")' in chosen
-    assert 'facts ::= slot1 "," slot2 ("," slot2)? ("," slot2)?' in chosen
-    assert "char{1," not in chosen  # a fact can only be one of the offered spans
+    assert r'span ::= "[" [1-3] ",\"" char{1,90} "\"]"' in free and '"a' not in free
+
+
+def test_the_plan_holds_what_the_prompt_and_the_grammar_need():
+    job = plan("Who represented Thailand at the SOCA Retreat?", analyse("Who represented Thailand at the SOCA Retreat?"),
+               [S0, S1])
+    assert set(job.inputs) == {"sentences", "question", "options"} and job.lang == "en"
+    assert job.inputs["options"].startswith("\nOptions:\nA. นางจตุพร โรจนพานิช") and '\\"a\\"' in job.grammar
+    assert job.schema["properties"]["f"]["pattern"] == "^[AB]*$"
 
 
 # ---- reading the reply --------------------------------------------------------------------
@@ -155,6 +188,43 @@ def test_facts_are_handed_over_as_soon_as_each_is_written_and_verified():
     assert first * 7 < raw.index('"answer"')  # before the rest of the reply is written
 
 
+def test_letters_are_read_as_the_offered_spans_and_filled_into_an_english_template():
+    question = "Who represented Thailand at the SOCA Retreat and when was it held?"
+    job = plan(question, analyse(question), [S0, S1])
+    assert [o.label for o in job.opts] == ["นางจตุพร โรจนพานิช", "นางสาววิมลรัตน์ รัชชุกูล", "8 กุมภาพันธ์ 2564"]
+    reply = job.read('{"f":"AC","a":"{A} represented Thailand on {C}."}', [P0, P1])
+    assert reply.extraction.wellformed and reply.extraction.keys == ["A", "C"]
+    text, citations, facts = answer(reply, "en")
+    assert text.startswith("นางจตุพร โรจนพานิช (“ผู้ช่วยปลัดกระทรวง") and "on 8 February 2021. [1]" in text
+    assert [(f.kind, f.text) for f in facts][1] == ("date", "8 February 2021") and citations[0].passage.id == "p0"
+    cut = job.read('{"f":"AC","a":"{A} represented Thai', [P0, P1])  # cut off: the facts stand alone
+    assert answer(cut, "en")[0].startswith("นางจตุพร โรจนพานิช (“") and "8 February 2021 [1]" in answer(cut, "en")[0]
+    unpicked = job.read('{"f":"A","a":"{A} represented Thailand on {C}."}', [P0, P1])  # {C} was never picked
+    assert "represented" not in answer(unpicked, "en")[0]
+    assert job.read('{"f":"","a":""}', [P0, P1]).extraction.facts == []  # the model declined
+    thai = plan("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร",
+                analyse("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"), [S0, S1], lang="th")
+    text, _, _ = answer(thai.read('{"f":"AC"}', [P0, P1]), "th")
+    assert text == f"{PERSON} [1] · 8 กุมภาพันธ์ 2564 [1]"
+
+
+def test_copied_spans_in_the_short_shape_are_checked_like_the_long_one():
+    lines = evidence_lines([S0, S1])
+    assert parse('{"f":[[1,"นางจตุพร โรจนพานิช"]],"a":"{1} เป็นผู้แทน"}').facts == [(1, "นางจตุพร โรจนพานิช")]
+    assert parse('{"f":[[1,"8 กุมภาพันธ์ 2564"],[2,"นางสาวว').facts == [(1, "8 กุมภาพันธ์ 2564")]  # cut off
+    kept = read_reply('{"f":[[1,"นางจตุพร รัตนพานิช"],[2,"นางสาววิมลรัตน์ รัชชุกูล"]]}', lines, [P0, P1], "th").facts
+    assert kept[0] is None and kept[1] is not None and kept[1].line.n == 2
+
+
+def test_a_picked_letter_is_handed_over_as_soon_as_it_is_written():
+    question = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
+    job = plan(question, analyse(question), [S0, S1])
+    reader = job.reader()
+    assert reader.feed('{"f":"') == []
+    assert [f.shown for f in reader.feed("A")] == [PERSON]
+    assert [f.shown for f in reader.feed("C")] == ["8 กุมภาพันธ์ 2564"] and reader.feed('"}') == []
+
+
 # ---- through the engine, with a fake model --------------------------------------------------
 
 def _engine(seed_index, replies: list[str]) -> Prachum:
@@ -164,38 +234,84 @@ def _engine(seed_index, replies: list[str]) -> Prachum:
 
 
 def test_engine_answers_with_the_verified_facts_and_streams_them(seed_index):
-    question = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
-    engine = _engine(seed_index, [_reply([(1, "นางจตุพร โรจนพานิช"), (1, "8 กุมภาพันธ์ 2564")],
-                                         "{1} เป็นผู้แทนประเทศไทย เมื่อ {2}")])
+    question = "Who represented Thailand at the SOCA Retreat and when was it held?"
+    short = _engine(seed_index, []).ask(question, answerer="extractive")  # (the fake vectors pick the person)
+    span = short.facts[0].text  # the record's own words, in the sentence the model is shown first
+    name = " ".join(span.split()[:2])
+    engine = _engine(seed_index, [_reply([(1, span)], "{1} represented Thailand.")])  # the older reply shape
     events = list(engine.stream(question))
     tokens = [e.text for e in events if isinstance(e, Token)]
     done = events[-1]
     assert isinstance(done, Done)
-    assert tokens == ["นางจตุพร โรจนพานิช", " · 8 กุมภาพันธ์ 2564"]
+    assert len(tokens) == 1 and tokens[0].startswith(name)
     a = done.answer
-    assert a.answer == "นางจตุพร โรจนพานิช เป็นผู้แทนประเทศไทย เมื่อ 8 กุมภาพันธ์ 2564 [1]"
-    assert not a.fallback and a.citations[0].passage.source.endswith("003_f9ff260f397ac10e.txt")
-    assert [f.to_json() for f in a.facts] == [{"text": "นางจตุพร โรจนพานิช", "kind": "person", "n": 1},
-                                             {"text": "8 กุมภาพันธ์ 2564", "kind": "date", "n": 1}]
+    assert a.answer.startswith(name) and a.answer.endswith(" represented Thailand. [1]") and "quoted" not in a.answer
+    assert not a.fallback and a.citations[0].passage.source == short.citations[0].passage.source
+    assert [(f.kind, f.n) for f in a.facts] == [("person", 1)]
     assert {"question", "answer", "refused", "citations", "timings_ms", "facts"} <= set(a.to_json())  # the contract keeps its keys
 
 
-def test_engine_falls_back_to_the_short_answer_on_malformed_or_invented_replies(seed_index):
+def test_engine_does_not_ask_the_model_when_a_thai_answer_is_all_the_short_answers_facts(seed_index):
+    settings, store, embedder = seed_index
+
+    class Exploding(GenericFakeChatModel):
+        def _stream(self, *args, **kwargs):  # type: ignore[override]
+            raise AssertionError("nothing to add: the model must not be called")
+
+    engine = Prachum(settings.replace(llm="local"), store, embedder, chat_models={"local": Exploding(messages=iter([]))})
     question = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
+    short = engine.ask(question, answerer="extractive")
+    events = list(engine.stream(question))
+    a = events[-1].answer
+    assert a.answer == short.answer and a.facts == short.facts and a.fallback and "8 กุมภาพันธ์ 2564" in a.answer
+    assert [e.text for e in events if isinstance(e, Token)][0].startswith("นางจตุพร โรจนพานิช")
+
+
+def test_engine_falls_back_to_the_short_answer_on_malformed_or_invented_replies(seed_index):
+    question = "Who represented Thailand at the SOCA Retreat and when was it held?"
     short = _engine(seed_index, []).ask(question, answerer="extractive")
-    for raw in ('{"facts":[{"s":1,"text":"นางสมศรี มีสุข"}],"answer":"{1}"}', "นางจตุพร {{{", '{"facts":['):
+    for raw in ('{"facts":[{"s":1,"text":"นางสมศรี มีสุข"}],"answer":"{1}"}', "นางจตุพร {{{", '{"f":"'):
         a = _engine(seed_index, [raw]).ask(question)
         assert a.fallback and not a.refused and a.answer == short.answer and "สมศรี" not in a.answer, raw
         assert a.facts == short.facts and a.citations
 
 
 def test_engine_believes_an_empty_fact_list_only_without_strong_evidence(seed_index, monkeypatch):
-    engine = _engine(seed_index, ['{"facts":[],"answer":""}'])
+    engine = _engine(seed_index, ['{"f":""}'])
     monkeypatch.setattr("rag.engine.is_strong", lambda strength, strong_score: False)
-    weak = engine.ask("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat")
+    weak = engine.ask("การประชุม SOCA Retreat มีวัตถุประสงค์อะไร")  # no slot: the model copies spans, or none
     assert weak.refused and weak.answer == REFUSAL["th"] and weak.citations == []
-    english = engine.ask("Who represented Thailand at the SOCA Retreat?")
+    english = engine.ask("Who represented Thailand at the SOCA Retreat and when was it held?")
     assert english.refused and english.answer == REFUSAL["en"]
     monkeypatch.setattr("rag.engine.is_strong", lambda strength, strong_score: True)
-    strong = engine.ask("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat")
+    strong = engine.ask("Who represented Thailand at the SOCA Retreat and when was it held?")
     assert not strong.refused and strong.fallback and strong.citations
+
+
+def test_engine_answers_from_the_letters_the_model_picks(seed_index):
+    question = "Who represented Thailand at the SOCA Retreat and when was it held?"
+    engine = _engine(seed_index, ['{"f":"AB","a":"{A} represented Thailand on {B}."}'])  # A: the short answer's person, B: its date
+    captured = {}
+    original = engine.compose
+
+    def spy(run, chat, passages, sentences, anchors=()):
+        captured["anchors"] = anchors
+        return (yield from original(run, chat, passages, sentences, anchors))
+
+    engine.compose = spy  # type: ignore[method-assign]
+    a = engine.ask(question)
+    short = engine.ask(question, answerer="extractive")
+    person = " ".join(short.facts[0].text.split()[:2])  # honorific+name, surname: the fake vectors' pick; the model was offered only it
+    assert captured["anchors"] == [f.text for f in short.facts]
+    assert not a.fallback and a.answer.startswith(person) and " represented Thailand on " in a.answer
+    assert re.search(r"on \d+ [A-Z][a-z]+ 20\d\d\. \[1\]$", a.answer), a.answer  # the date in the reader's form
+    assert [f.kind for f in a.facts] == ["person", "date"]
+
+
+def test_a_short_answer_fact_the_model_cannot_be_shown_stands_without_asking_it():
+    question = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
+    assert plan(question, analyse(question), [S0, S1], anchors=[PERSON, "8 กุมภาพันธ์ 2564"]).given == '{"f":"AB"}'
+    unseen = plan(question, analyse(question), [S0, S1], anchors=[PERSON, "21-22 กันยายน 2563"])  # not in these lines
+    assert unseen.given == '{"f":""}' and unseen.read(unseen.given, [P0, P1]).given
+    english = "Who represented Thailand at the SOCA Retreat and when was it held?"
+    assert plan(english, analyse(english), [S0, S1], anchors=[PERSON, "8 February 2021"]).given is None  # it phrases

