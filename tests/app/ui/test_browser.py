@@ -24,6 +24,7 @@ SCREENSHOT = ROOT / "docs" / "screenshot.png"
 SCREENSHOT_PHONE = ROOT / "docs" / "screenshot-phone.png"
 PHONE = (390, 844)
 SOCA_Q = "ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat และจัดขึ้นเมื่อไร"
+EN_SOCA_Q = "Who represented Thailand at the SOCA Retreat and when was it?"
 OFF_TOPIC_Q = "ราคาทองคำวันนี้เท่าไร"
 THAI_FONTS = {"Noto Sans Thai", "Sarabun", "Leelawadee UI", "Thonburi", "Waree", "Loma", "Garuda", "Tahoma"}
 MINUTES = """การประชุมคณะกรรมการพัฒนาระบบสารสนเทศ ครั้งที่ ๒/๒๕๖๗
@@ -206,7 +207,7 @@ def test_thai_question_streams_with_evidence_first(browser, fake_app, tmp_path):
     thai = [f for f in visit.fonts_of("#chat .answer") if f["familyName"] in THAI_FONTS]
     assert thai and thai[0]["glyphCount"] > 0 and not thai[0]["isCustomFont"], "Thai is drawn with a local Thai font"
 
-    times = visit.ask("Who represented Thailand at the SOCA Retreat and when was it?")
+    times = visit.ask(EN_SOCA_Q)
     assert times["evidence_before_answer"], "while the model writes an English answer, the evidence is already shown"
 
     times = visit.ask(OFF_TOPIC_Q)
@@ -237,7 +238,8 @@ def test_short_answer_first_at_desktop_and_phone_widths(browser, fake_app, tmp_p
     page = visit.page
     check_layout(page)
     visit.choose_answerer("LLM ในเครื่อง")
-    page.locator("#question textarea").press_sequentially(SOCA_Q, delay=3)
+    # an English question, so that the model has a sentence to write after the short answer
+    page.locator("#question textarea").press_sequentially(EN_SOCA_Q, delay=3)
     page.press("#question textarea", "Enter")
     page.wait_for_selector("#chat .short-answer", timeout=30000)
     assert page.locator("#chat .answer").count() == 0, "the short answer is shown while the model still writes"
