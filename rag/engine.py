@@ -198,8 +198,9 @@ class Prachum:
         """The verified facts, phrased; the extractive answer when none survived and the evidence is
         strong; a refusal when the model found nothing in evidence that only passed the gate."""
         assert run.strength is not None
-        if reply.given:  # the model was not asked (rag/extract.plan): the extractive answer is the answer
-            return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
+        if reply.given:  # the model was not asked (rag/extract.plan): the verified short answer is the answer,
+            # not a fallback (the UI would say the model's answer was unsupported)
+            return run.done(preview.text, preview.citations, refused=False, facts=preview.facts)
         checked = llm_answer(reply, run.lang)
         if checked is None:
             # "facts": [] (or, from a server that ignored the grammar, a written decline) is the model

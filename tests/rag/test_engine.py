@@ -33,9 +33,11 @@ def test_events_come_in_order_evidence_first(seed_index):
     assert {"retrieve", "generate", "total", "first_token"} <= set(answer.timings_ms)
 
 
-def test_unsupported_llm_claim_falls_back_to_the_records(seed_index):
+def test_unsupported_llm_claim_falls_back_to_the_records(seed_index, monkeypatch):
     engine = engine_with(seed_index, ["ประเทศญี่ปุ่นเป็นเจ้าภาพการประชุมครั้งนี้ [1]"])
-    answer = engine.ask("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat")
+    monkeypatch.setattr("rag.engine.is_strong", lambda strength, strong_score: True)
+    # a question with no slot: the model is asked (one whose facts the short answer holds is not)
+    answer = engine.ask("การประชุม SOCA Retreat มีวัตถุประสงค์อะไร")
     assert answer.fallback
     assert "ญี่ปุ่น" not in answer.answer
     assert answer.citations
@@ -50,7 +52,7 @@ def test_llm_decline_is_believed_only_without_strong_evidence(seed_index, monkey
     missing = engine.ask("การประชุม SOMSWD ครั้งที่ 20 จัดที่ไหน")
     assert missing.refused and "ครั้งที่ 20" in missing.answer and missing.citations
     monkeypatch.setattr("rag.engine.is_strong", lambda strength, strong_score: True)
-    strong = engine.ask("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat")
+    strong = engine.ask("การประชุม SOCA Retreat มีวัตถุประสงค์อะไร")
     assert not strong.refused and strong.fallback and strong.citations
 
 
