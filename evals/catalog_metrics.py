@@ -52,6 +52,12 @@ class Count:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    def paired(self, pairs: list, predicted: list, truth: list) -> None:
+        """Count one record's facts of this kind: each pair is right, the unpaired are extra or missed."""
+        self.tp += len(pairs)
+        self.fp += len(predicted) - len(pairs)
+        self.fn += len(truth) - len(pairs)
+
 
 def norm(value: object) -> str:
     text = to_arabic_digits(str(value)).lower()
@@ -203,9 +209,7 @@ def score_record(facts: RecordFacts, labelled: dict[str, Any], counts: dict[str,
     truth = labelled["meetings"]
     pairs = pair(predicted, truth, _pair_score)
     c = counts["meeting"]
-    c.tp += len(pairs)
-    c.fp += len(predicted) - len(pairs)
-    c.fn += len(truth) - len(pairs)
+    c.paired(pairs, predicted, truth)
     c.misses += [f"{where}: extra meeting {p.get('acronym') or p.get('name_th')}" for i, p in enumerate(predicted)
                  if i not in {i for i, _ in pairs}]
     c.misses += [f"{where}: missed meeting {t['id']}" for j, t in enumerate(truth) if j not in {j for _, j in pairs}]
@@ -216,19 +220,14 @@ def score_record(facts: RecordFacts, labelled: dict[str, Any], counts: dict[str,
                  "organisation": a.organisation, "role": a.role} for a in facts.attendance]
     people_t = labelled["attendance"]
     ppairs = pair(people_p, people_t, lambda p, t: float(p["meeting"] == t["meeting"] and names_match(p["name"], t["name"])))
-    c = counts["person"]
-    c.tp += len(ppairs)
-    c.fp += len(people_p) - len(ppairs)
-    c.fn += len(people_t) - len(ppairs)
+    counts["person"].paired(ppairs, people_p, people_t)
     _count_fields(counts, PERSON_FIELDS, people_p, people_t, ppairs, where)
 
     out_p = [{"meeting": key_of.get(o.meeting), "kind": o.kind, "text": o.text} for o in facts.outcomes]
     out_t = labelled["outcomes"]
     opairs = pair(out_p, out_t, lambda p, t: _outcome_score(p, t) if p["meeting"] == t["meeting"] else 0)
     c = counts["outcome"]
-    c.tp += len(opairs)
-    c.fp += len(out_p) - len(opairs)
-    c.fn += len(out_t) - len(opairs)
+    c.paired(opairs, out_p, out_t)
     c.misses += [f"{where}: extra outcome {p['kind']} {p['text'][:60]}" for i, p in enumerate(out_p)
                  if i not in {i for i, _ in opairs}]
     c.misses += [f"{where}: missed outcome {t['kind']} {t['text'][:60]}" for j, t in enumerate(out_t)
