@@ -86,7 +86,7 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
             and not str(span.value or "").startswith(asked.org_heads):
         return False  # "which university": not the ministry that stands beside it
     if span.kind == "named":
-        squashed = span.text.upper().replace(" ", "")
+        squashed = _squash(span.text)
         if any(a.upper() in squashed for a in asked.acronyms) or not span.text.startswith(asked.heads or ("",)):
             return False  # "which conference ... of the 16th SOCCOM": not SOCCOM itself
     if slot == "person" and asked.position:  # "which Permanent Secretary": the person who holds that post
@@ -109,13 +109,22 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
     return True
 
 
+def _squash(text: str) -> str:
+    """Acronyms compare upper-cased without spaces: "SOMSWD + 3", "somswd+3"."""
+    return text.upper().replace(" ", "")
+
+
+def _meeting_acronyms(asked: Asked) -> list[str]:
+    """The acronyms a question names that name a meeting: "ASEAN" names a body, not a meeting."""
+    return [a for a in asked.acronyms if lookup(a) is None]
+
+
 def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bool:
     """Whether the sentence, read with its record's title, is about the meeting the question names:
     every acronym it names, and its edition when the sentence gives editions at all."""
     form = search_form(f"{passage.title} {sentence.text}")
-    squashed = form.upper().replace(" ", "")
-    meetings = [a for a in asked.acronyms if lookup(a) is None]  # "ASEAN" names a body, not a meeting
-    if not all(acronym.upper().replace(" ", "") in squashed for acronym in meetings):
+    squashed = _squash(form)
+    if not all(_squash(acronym) in squashed for acronym in _meeting_acronyms(asked)):
         return False
     named = editions(form)
     return asked.edition is None or not named or asked.edition in named
@@ -124,7 +133,7 @@ def _names_the_meeting(asked: Asked, sentence: Sentence, passage: Passage) -> bo
 def _by_type_only(asked: Asked) -> bool:
     """The question names its meeting by kind alone ("การประชุมสุดยอดอาเซียน"), with no acronym or
     edition that would pick it out more precisely."""
-    return bool(asked.meeting_types) and asked.edition is None and all(lookup(a) is not None for a in asked.acronyms)
+    return bool(asked.meeting_types) and asked.edition is None and not _meeting_acronyms(asked)
 
 
 def _of_type(asked: Asked, sentence: Sentence, passage: Passage) -> bool:
@@ -136,13 +145,13 @@ def _of_type(asked: Asked, sentence: Sentence, passage: Passage) -> bool:
 def _in_passing(asked: Asked, pool: Sequence[Sentence], passages: Sequence[Passage]) -> str | None:
     """An acronym the question names that the evidence names only in passing: every sentence tried
     names it, no record's title does. What those sentences lack, the records do not say of it."""
-    for acronym in asked.acronyms:
-        if lookup(acronym) is not None:
-            continue  # "ASEAN" names a body, not a thing of its own
-        key = acronym.upper().replace(" ", "")
-        titles = {passages[s.passage].title.upper().replace(" ", "") for s in pool}
-        if pool and not any(key in title for title in titles) and all(
-                key in search_form(s.text).upper().replace(" ", "") for s in pool):
+    if not pool:
+        return None
+    titles = {_squash(passages[s.passage].title) for s in pool}
+    texts = [_squash(search_form(s.text)) for s in pool]
+    for acronym in _meeting_acronyms(asked):
+        key = _squash(acronym)
+        if not any(key in title for title in titles) and all(key in text for text in texts):
             return acronym
     return None
 
