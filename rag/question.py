@@ -215,6 +215,7 @@ def analyse(question: str) -> Asked:
             slots = (*slots, "number")
     unit = next((name for name, pattern in _UNITS if re.search(pattern, form, re.I)), None)
     edition = next(iter(editions(form)), None)
+    named = _NAMED.search(form)  # "which report", "การประชุมใด"
     return Asked(
         kinds=tuple(kind for _, kind, _ in hits) or ("what",),
         slots=slots,
@@ -225,11 +226,11 @@ def analyse(question: str) -> Asked:
         unit=unit,
         specific=specific,
         cues=tuple(cue for pattern, words in _ROLES if re.search(pattern, form, re.I) for cue in words),
-        plural=bool(_PLURAL.search(form)) or _named_plural(form),
+        plural=bool(_PLURAL.search(form)) or _named_plural(named),
         ending=bool(_ENDING.search(form)) and "time" in slots,
         day=bool(_DAY.search(form)),
         position=next((thai for thai, pattern in _POSITIONS if pattern.search(form)), None) if "person" in slots else None,
-        heads=_heads(form) if "named" in slots else (),
+        heads=_heads(named) if "named" in slots else (),
         meeting_types=tuple(kind for kind, pattern in _TYPE_ASKED.items() if pattern.search(form)),
         org_heads=tuple(head for pattern, head in _ORG_KINDS if re.search(pattern, form, re.I)) if "organisation" in slots else (),
         people=asked_people(question) if "role" in slots else (),
@@ -239,14 +240,13 @@ def analyse(question: str) -> Asked:
     )
 
 
-def _named_plural(form: str) -> bool:
+def _named_plural(match: re.Match[str] | None) -> bool:
     """"Which outcome documents": the English noun is plural."""
-    match = _NAMED.search(form)
     return bool(match and match.group(1) and match.group(0).lower().endswith("s"))
 
 
-def _heads(form: str) -> tuple[str, ...]:
-    match = _NAMED.search(form)
+def _heads(match: re.Match[str] | None) -> tuple[str, ...]:
+    """The Thai head nouns of the thing a "which report" / "การประชุมใด" match asks for."""
     if match is None:
         return ()
     if match.group(1):
