@@ -112,6 +112,12 @@ class LazyEmbedder:
                 return self._light
         return self.load_full()
 
+    @property
+    def name(self) -> str:
+        """The setting's name, which is the model's (``Embedder.name``): every file's fingerprint reads it,
+        so an unchanged folder is compared without loading the model (12 s before)."""
+        return self._settings.embedding_model
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.load().embed_query(text)
 

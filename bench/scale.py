@@ -124,9 +124,11 @@ def build(chunks: int, data_dir: Path, progress: bool = True, batch: int = BUILD
             return docs, [cutter(d[3]) for d in docs]
         return docs, workers.map_async(_newmm, [[r.indexed_text for r in d[1]] for d in docs], chunksize=4)
 
-    bar = tqdm(total=count, desc=f"build {chunks:,}", unit="doc", file=sys.stderr, disable=not progress, mininterval=5)
-    ahead = cut(0)
-    for first in range(0, count, batch):
+    done = len(store.documents())  # an interrupted build goes on where it stopped (writes are whole batches)
+    bar = tqdm(total=count, initial=done, desc=f"build {chunks:,}", unit="doc", file=sys.stderr,
+               disable=not progress, mininterval=5)
+    ahead = cut(done)
+    for first in range(done, count, batch):
         docs, words = ahead
         words = words if workers is None else words.get()
         if first + batch < count:
@@ -141,7 +143,7 @@ def build(chunks: int, data_dir: Path, progress: bool = True, batch: int = BUILD
     total = time.perf_counter() - started
     return {"chunks": store.count(), "documents": count, "build_s": round(total, 1), "build_batch": batch,
             "build_words": "sentences" if sentence_words else f"newmm in {jobs} processes",
-            "build_write_s": round(write_s, 1), "build_docs_per_s": round(count / total, 1),
+            "build_write_s": round(write_s, 1), "build_docs_per_s": round((count - done) / total, 1), "build_resumed_at": done,
             "build_cpu_s": round(time.process_time() - cpu, 1), "build_rss_mb": round(peak_rss_mb()),
             "build_load": [round(x, 1) for x in os.getloadavg()]}
 
@@ -244,8 +246,7 @@ def run_size(chunks: int, n_questions: int, keep: Path | None, adds: int = ADDS,
     try:
         if built_json.is_file() and (data_dir / "catalog.sqlite").is_file():  # built earlier with --keep
             built = json.loads(built_json.read_text(encoding="utf-8").strip().splitlines()[-1])
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        else:  # a folder without its build JSON is a build that was stopped: it is resumed
             built = worker(["build", str(chunks), str(data_dir), str(batch), str(int(chunks > words_above))])
             built_json.write_text(json.dumps(built) + "\n", encoding="utf-8")
         measured = worker(["measure", str(chunks), str(data_dir), str(n_questions), str(adds)])

@@ -46,6 +46,7 @@ class Pending(Generic[T]):
 
     item: T
     texts: Sequence[str]
+    counted: int = -1  # the first ``counted`` texts are what progress counts (chunks); -1: all of them
     parts: list[np.ndarray] = field(default_factory=list)
     done: int = 0
     error: Exception | None = None
@@ -76,8 +77,8 @@ class EmbedBatcher(Generic[T]):
         self._docs: deque[Pending[T]] = deque()
         self._queued: deque[tuple[Pending[T], int]] = deque()  # (document, chunk index)
 
-    def add(self, item: T, texts: Sequence[str]) -> list[Pending[T]]:
-        self._docs.append(Pending(item, texts))
+    def add(self, item: T, texts: Sequence[str], counted: int = -1) -> list[Pending[T]]:
+        self._docs.append(Pending(item, texts, counted))
         self._queued.extend((self._docs[-1], i) for i in range(len(texts)))
         while len(self._queued) >= self.batch_size:
             self._embed(self.batch_size)
@@ -121,7 +122,7 @@ class EmbedBatcher(Generic[T]):
                 except Exception as exc:  # noqa: BLE001
                     doc.error = exc
                     doc.parts = []
-        self.on_embedded(len(batch))
+        self.on_embedded(sum(1 for doc, i in batch if doc.counted < 0 or i < doc.counted))
 
     @staticmethod
     def _take(batch: list[tuple[Pending[T], int]], vectors: np.ndarray) -> None:

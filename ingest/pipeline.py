@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
+
 from ingest.batches import EMBED_BATCH, PREPARE_AHEAD, WRITE_AHEAD, Behind, EmbedBatcher, Pending, Progress, ahead
 from ingest.chunk import chunk_text
 from ingest.clean import clean_document
@@ -34,6 +36,7 @@ from ingest.meetings import extract_facts
 from ingest.metadata import DocMeta, extract_metadata
 from prachum.config import Settings
 from prachum.errors import PrachumError
+from prachum.index.sentence_cache import sentence_spans
 from prachum.index.store import ChunkRecord, IndexStore
 from prachum.meetings import RecordFacts
 from prachum.models import SupportsEmbedding
@@ -91,6 +94,13 @@ class Prepared:
     meta: DocMeta
     facts: Any = None  # the record's meeting facts (#10), written with its chunks in the same store call
     words: list[list[str]] | None = None  # each chunk's newmm words, cut here so the write does not
+    sentences: list[list[tuple[int, int]]] = field(default_factory=list)  # each chunk's sentence spans
+
+    def embedded_texts(self) -> list[str]:
+        """The chunks' texts, then each chunk's sentences: the evidence step reads their vectors
+        from the catalog instead of encoding them for every question (prachum.index.sentence_cache)."""
+        return [r.indexed_text for r in self.records] + [
+            search_form(r.text[a:b]) for r, spans in zip(self.records, self.sentences) for a, b in spans]
 
 
 def fingerprint(data: bytes, settings: Settings, model_name: str) -> str:
@@ -168,7 +178,7 @@ def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbed
     if not records:
         raise EmptyDocumentError(f"{path.name} has no text to index")
     return Prepared(records, cleaned.text, meta, facts=record_facts(cleaned.text, meta, source),
-                    words=IndexStore.words(records))
+                    words=IndexStore.words(records), sentences=[sentence_spans(r.text) for r in records])
 
 
 def _unexpected(path: Path, stage: str, exc: Exception) -> str:
@@ -245,14 +255,28 @@ def _write(done: Pending[_Job], store: IndexStore, writing: Writing) -> FileResu
     assert prepared is not None
     if done.error is not None:
         return FileResult(job.path, "failed", reason=_unexpected(job.path, "embedding", done.error) + job.kept)
+    vectors, chunks = done.vectors(), len(prepared.records)
     try:
         with writing():
-            store.replace_document(str(job.path), prepared.records, done.vectors(), facts=prepared.facts,
+            store.replace_document(str(job.path), prepared.records, vectors[:chunks], facts=prepared.facts,
                                    words=prepared.words)
+            _keep_sentences(prepared, vectors[chunks:], store)
     except Exception as exc:  # noqa: BLE001
         return FileResult(job.path, "failed", reason=_unexpected(job.path, "writing to the index", exc) + job.kept)
     return FileResult(job.path, "updated" if job.previous else "added", chunks=len(prepared.records),
                       title=prepared.meta.title)
+
+
+def _keep_sentences(prepared: Prepared, vectors: np.ndarray, store: IndexStore) -> None:
+    """Each chunk's sentence vectors into the catalog's cache; a failure only costs speed later."""
+    rows, start = [], 0
+    for record, spans in zip(prepared.records, prepared.sentences):
+        rows.append((record.id, spans, vectors[start : start + len(spans)]))
+        start += len(spans)
+    try:
+        store.sentences.put(rows)
+    except Exception:  # noqa: BLE001 - the evidence step encodes what it does not find
+        log.warning("could not keep the sentence vectors of %s", prepared.meta.title, exc_info=True)
 
 
 def ingest_paths(
@@ -306,7 +330,7 @@ def ingest_paths(
                 writer.put(lambda job=job: remove(job))
             else:
                 bar.chunked(len(job.prepared.records))
-                for done in batcher.add(job, [r.indexed_text for r in job.prepared.records]):
+                for done in batcher.add(job, job.prepared.embedded_texts(), counted=len(job.prepared.records)):
                     writer.put(lambda done=done: write(done))
         for done in batcher.flush():
             writer.put(lambda done=done: write(done))
@@ -325,6 +349,9 @@ def ingest_paths(
                 with writing():
                     store.remove_document(doc.source)
                 report.results.append(FileResult(Path(doc.source), "removed", chunks=doc.chunks, title=doc.title))
+    if any(r.status in ("updated", "removed") for r in report.results):
+        with writing():
+            store.sentences.prune()  # the sentence vectors of chunks that left the index
     report.seconds = time.perf_counter() - started
     return report
 

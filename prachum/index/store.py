@@ -32,6 +32,7 @@ from prachum.index.catalog import Catalog, ChunkRecord, DocumentRecord, add_migr
 from prachum.index.dense_filter import filtered_nearest
 from prachum.index.lexical import LexicalDoc, LexicalIndex
 from prachum.index.lock import LOCK_WAIT_S, WriteLock
+from prachum.index.sentence_cache import SentenceVectorCache
 from prachum.models import SupportsEmbedding
 from prachum.thai.text import word_tokens
 from prachum.types import Filters
@@ -86,6 +87,7 @@ class IndexStore:
         self._open_chroma()
         self.max_batch = int(self.client.get_max_batch_size())
         self.catalog = Catalog(settings.catalog_path)
+        self.sentences = SentenceVectorCache(settings.catalog_path)
         self._lexical = LexicalIndex(settings.lexical_dir, settings.bm25_k1, settings.bm25_b)
         if self.catalog.meta("schema") is None:
             with self.write_lock.hold():
@@ -228,6 +230,7 @@ class IndexStore:
     def close(self) -> None:
         """Let go of the lexical writer now (not after its idle delay) and of the catalog's connections."""
         self._lexical.close()
+        self.sentences.close()
         self.catalog.close()
 
     # ---- writing -------------------------------------------------------------------------

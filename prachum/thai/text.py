@@ -122,6 +122,7 @@ def normalize_text(text: str) -> str:
     return thai_normalize(text)
 
 
+@lru_cache(maxsize=8192)  # the same sentences are read question after question (pythainlp's normalize is slow)
 def search_form(text: str) -> str:
     """The form that is embedded and tokenised: normalised, Arabic digits, single spaces."""
     text = to_arabic_digits(normalize_text(text))

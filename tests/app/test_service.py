@@ -209,7 +209,9 @@ def test_the_default_opener_loads_the_embedder_only_when_used(tmp_path, monkeypa
     lib = Service(settings=seed_settings(tmp_path / "data"))
     assert lib.documents() == [] and lib.is_empty()
     assert isinstance(lib.engine.embedder, LazyEmbedder) and loads == []
-    assert lib.engine.embedder.name == FakeEmbedder.name and len(loads) == 1
+    # its name is the setting's: fingerprints read it, and an unchanged folder loads no model
+    assert lib.engine.embedder.name == lib.settings.embedding_model and loads == []
+    assert lib.engine.embedder.count_tokens("การประชุม ๘ ก.พ. ๖๔") > 0 and len(loads) == 1
     lib.load_models("extractive")
     assert len(loads) == 1
     assert isinstance(open_engine(lib.settings).embedder, LazyEmbedder)

@@ -53,3 +53,13 @@ def test_a_tiny_run_writes_one_sane_object_per_size(tmp_path, capsys):
 def test_the_table_shows_a_dash_for_what_was_not_measured():
     text = table([{"chunks": 1000, "open_s": 0.5}])
     assert text.splitlines()[2].startswith("| 1,000 | - | 0.50 |")
+
+
+def test_a_stopped_build_is_resumed_where_it_stopped(tmp_path):
+    """A 1M build takes an hour or more on a laptop: stopped, it goes on rather than starting again."""
+    from bench.scale import build
+
+    first = build(2 * PER_DOC, tmp_path / "index", progress=False, batch=1, sentence_words=True)
+    assert first["chunks"] == 2 * PER_DOC and first["build_resumed_at"] == 0
+    more = build(4 * PER_DOC, tmp_path / "index", progress=False, batch=1, sentence_words=True)
+    assert more["chunks"] == 4 * PER_DOC and more["build_resumed_at"] == 2 and more["documents"] == 4

@@ -5,11 +5,14 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.loaders import LoadError, decode_bytes, load_text
 from ingest.pipeline import STATUSES, FileResult, IngestReport, discover, file_kind, ingest_paths
+from prachum.index.sentence_cache import sentence_spans
 from prachum.index.store import IndexStore
+from prachum.thai.text import search_form
 
 sys.path.insert(0, str(Path(__file__).parent))
 import thai_docs  # noqa: E402
@@ -156,8 +159,34 @@ def test_chunks_of_many_files_are_embedded_together(tmp_settings, fake_embedder,
                           prepare_ahead=0)
     assert [r.status for r in report.results] == ["added"] * 6
     assert [r.path.name for r in report.results] == [f"บันทึก_{n:03d}.txt" for n in range(1, 7)]
-    assert embedder.calls == [4, 2]  # one chunk per file: two calls, not six
+    # each file is one chunk of one sentence, and both are embedded: three calls, not six (or twelve)
+    assert embedder.calls == [4, 4, 4]
     assert store.count() == 6 and report.chunks == 6
+
+
+def test_each_chunks_sentence_vectors_are_kept_and_leave_with_the_chunk(tmp_settings, fake_embedder, tmp_path):
+    """The evidence step reads these instead of encoding sentences for every question (#9)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    record = docs / "soca.txt"
+    record.write_text("การประชุม SOCA Retreat ครั้งที่ ๑ จัดขึ้นเมื่อวันที่ ๘ ก.พ. ๖๔ ณ กรุงเทพมหานคร\n"
+                      "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวง เป็นผู้แทนประเทศไทย (SOCA Leader)\n"
+                      "ที่ประชุมรับทราบรายงานความก้าวหน้าของแผนงาน ASEAN ปี 2021-2025", encoding="utf-8")
+    store = IndexStore(tmp_settings)
+    ingest_paths([docs], tmp_settings, store, fake_embedder, progress=False)
+    ids = store.chunk_ids(str(record))
+    texts = store.chunks(ids)
+    kept = store.sentences.get(ids, fake_embedder.dim)
+    assert set(kept) == set(ids)
+    for chunk_id, (text, _) in texts.items():
+        assert list(kept[chunk_id]) == sentence_spans(text) and len(kept[chunk_id]) >= 1
+        for (a, b), vector in kept[chunk_id].items():
+            expected = fake_embedder.embed_passages([search_form(text[a:b])])[0]
+            assert np.allclose(vector, expected, atol=1e-3)
+    record.write_text("การประชุม SOCCOM ครั้งที่ ๑๖ จัดขึ้นเมื่อวันที่ ๑๕ มี.ค. ๒๕๖๔", encoding="utf-8")
+    ingest_paths([docs], tmp_settings, store, fake_embedder, progress=False)
+    assert store.sentences.get(ids, fake_embedder.dim) == {}  # the old chunks' rows went with them
+    assert set(store.sentences.get(store.chunk_ids(str(record)), fake_embedder.dim)) == set(store.chunk_ids(str(record)))
 
 
 def test_an_unchanged_folder_is_compared_by_fingerprints_read_once(tmp_settings, fake_embedder, tmp_path, monkeypatch):
@@ -172,7 +201,7 @@ def test_an_unchanged_folder_is_compared_by_fingerprints_read_once(tmp_settings,
     (tmp_path / "docs" / "บันทึก_003.txt").write_text(MINUTES.format(n="๓") + " วาระเพิ่มเติม", encoding="utf-8")
     report = ingest_paths([tmp_path / "docs"], tmp_settings, store, embedder, progress=False)
     assert [r.status for r in report.results] == ["unchanged", "unchanged", "updated", "unchanged", "unchanged"]
-    assert reads == [1] and embedder.calls == [1]
+    assert reads == [1] and embedder.calls == [2]  # its chunk and the chunk's one sentence
 
 
 def test_a_document_over_the_chunk_cap_fails_before_it_is_embedded(tmp_settings, fake_embedder, tmp_path):
@@ -190,7 +219,8 @@ def test_a_document_over_the_chunk_cap_fails_before_it_is_embedded(tmp_settings,
     assert refused.status == "failed"
     assert "รายงานยาว.txt would make" in refused.reason and "more than the 3 one document may have" in refused.reason
     assert "split it into smaller files" in refused.reason and "max_document_chunks" in refused.reason
-    assert sum(embedder.calls) == by_name[small.name].chunks  # nothing of the big file was embedded
+    assert sum(embedder.calls) == 2 * by_name[small.name].chunks  # the small file's chunk and its one sentence:
+    # nothing of the big file was embedded
     # indexed earlier under a higher cap, it stays searchable and the message says so
     ingest_paths([big], settings.replace(max_document_chunks=1000), store, fake_embedder, progress=False)
     again = ingest_paths([big], settings, store, embedder, progress=False).results[0]
@@ -293,7 +323,8 @@ def test_each_write_is_inside_writing_and_no_embedding_is(tmp_settings, fake_emb
         ingest_paths([docs], tmp_settings, store, embedder, progress=False, batch_size=2, writing=writing,
                      write_ahead=write_ahead, prepare_ahead=0)
         writes = [e for e, _ in events if e != "embed"]
-        assert writes == ["lock", "write", "unlock"] * 3
+        pruned = ["lock", "unlock"] if write_ahead else []  # the second run replaced chunks: their sentence vectors go
+        assert writes == ["lock", "write", "unlock"] * 3 + pruned
         holding: set[str] = set()
         for event, thread in events:
             if event == "lock":
@@ -302,7 +333,7 @@ def test_each_write_is_inside_writing_and_no_embedding_is(tmp_settings, fake_emb
                 holding.discard(thread)
             elif event == "embed":
                 assert thread not in holding  # nothing is embedded while the lock is held
-        assert [e for e, _ in events].count("embed") == 2
+        assert [e for e, _ in events].count("embed") == 3  # 3 chunks and their 3 sentences, 2 a call
 
 
 def test_the_size_estimate_of_a_long_text_is_close_to_and_below_the_exact_chunk_count(tmp_settings, fake_embedder):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from prachum.index.sentence_cache import SentenceVectorCache, sentence_spans, sentence_texts
+from prachum.thai.text import search_form
 from prachum.types import Passage
 from rag.evidence import SentenceVectors, asked_kinds, score_sentences, sentence_kinds, split_passage
 from tests.conftest import FakeEmbedder
@@ -55,6 +57,39 @@ def test_sentence_vectors_are_embedded_once_per_chunk_sentence():
 
     vectors = SentenceVectors(Counting())
     sentences = split_passage(0, SOCA)
-    first = vectors.get([SOCA], sentences)
-    again = vectors.get([SOCA], sentences)
+    first = vectors.get([SOCA], sentences, FakeEmbedder.dim)
+    again = vectors.get([SOCA], sentences, FakeEmbedder.dim)
     assert Counting.calls == 2 and np.allclose(first, again)
+
+
+def test_sentence_vectors_kept_at_ingest_are_read_not_encoded(tmp_path):
+    """A question over chunks ingest kept vectors for encodes nothing (#9: 20 people at once)."""
+    class Refusing(FakeEmbedder):
+        def embed_passages(self, texts, progress=False):  # type: ignore[override]
+            raise AssertionError(f"encoded {len(texts)} sentences that were kept")
+
+    import sqlite3
+
+    path = tmp_path / "catalog.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE chunks (id TEXT PRIMARY KEY)")
+    kept = SentenceVectorCache(path)
+    spans = sentence_spans(SOCA.text)
+    stored = FakeEmbedder().embed_passages(sentence_texts(SOCA.text))
+    kept.put([(SOCA.id, spans, stored)])
+    got = SentenceVectors(Refusing(), kept).get([SOCA], split_passage(0, SOCA), FakeEmbedder.dim)
+    assert np.allclose(got, stored, atol=1e-3)  # float16 in the catalog
+
+
+def test_sentences_missing_from_the_catalog_are_encoded(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "catalog.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE chunks (id TEXT PRIMARY KEY)")
+    other = Passage(id="other", text="การประชุม ๒๕๖๔ ครั้งที่ ๑ จัดขึ้น ณ กรุงเทพมหานคร", source="/r/o.txt", title="o",
+                    date="", score=1.0, dense=0.5, lexical=1.0)
+    kept = SentenceVectorCache(path)
+    kept.put([(SOCA.id, sentence_spans(SOCA.text), FakeEmbedder().embed_passages(sentence_texts(SOCA.text)))])
+    sentences = split_passage(0, SOCA) + split_passage(1, other)
+    got = SentenceVectors(FakeEmbedder(), kept).get([SOCA, other], sentences, FakeEmbedder.dim)
+    assert got.shape == (len(sentences), FakeEmbedder.dim)
+    assert np.allclose(got[-1], FakeEmbedder().embed_passages([search_form(sentences[-1].text)])[0])

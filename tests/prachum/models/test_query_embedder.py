@@ -95,7 +95,8 @@ def test_lazy_embedder_answers_questions_lightly_and_ingests_with_the_full_model
     lazy = LazyEmbedder(settings(data_dir=tmp_path))
     assert lazy.embed_query("ประชุม").shape == (64,) and lazy.embed_passages(["ก", "ข"]).shape == (2, 64)
     assert isinstance(lazy.load(), Light) and full_loads == []  # a question never loads the full model
-    assert lazy.name == FakeEmbedder.name and lazy.count_tokens("ประชุม") > 0 and len(full_loads) == 1
+    assert lazy.name == "multilingual-e5-small" and full_loads == []  # the setting's name: a fingerprint loads nothing
+    assert lazy.count_tokens("ประชุม") > 0 and len(full_loads) == 1
     assert not isinstance(lazy.load(), Light)  # loaded (by ingest): it serves everything from now on
 
     monkeypatch.setattr("prachum.models.query_embedder.load_query_embedder", lambda s: None)
