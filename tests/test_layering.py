@@ -27,8 +27,8 @@ ALLOWED = {
 # Inside a package, a module may import only the ones listed before it: the order data flows.
 ORDER = {
     "prachum": ["offline", "errors", "config", "types", "thai", "slots", "meetings", "models", "index"],
-    "rag": ["fusion", "retriever", "gate", "evidence", "question", "near_miss", "cite", "compose", "answer", "prompts",
-            "followup", "llm", "engine"],
+    "rag": ["fusion", "retriever", "offtopic", "gate", "evidence", "question", "near_miss", "cite", "compose", "answer",
+            "prompts", "followup", "llm", "llm_thread", "engine"],
 }
 MAX_LINES = 400
 

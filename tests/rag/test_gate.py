@@ -70,3 +70,19 @@ def test_near_miss_numbers_and_names_must_stand_in_the_passages():
     assert missing_specifics("การประชุม SOMSWD ครั้งที่ 20 จัดที่ไหน", [SOMSWD16, SOCA]) == ["20"]
     assert missing_specifics("นางจตุพร เข้าร่วมการประชุมใด", [SOCA]) == []
     assert missing_specifics("นายสมชาย เข้าร่วมการประชุมใด", [SOMSWD16, SOCA]) == ["สมชาย"]
+
+
+def test_vocabulary_the_records_lack_overrules_only_a_middling_dense_match():
+    from rag.gate import off_topic_reason
+
+    settings = Settings()
+    question = "ชาวเปอร์เซียนเข้ามาในสยามเมื่อ พ.ศ. ๒๑๔๕ ใช่ไหม"
+    def absent(term: str) -> float:  # an index that holds none of the question's words
+        return 3.87
+
+    low = EvidenceStrength(0.2, 0.81, 0.82)
+    high = EvidenceStrength(0.2, (settings.min_score + settings.strong_score) / 2 + 0.01, 0.85)
+    assert off_topic_reason(question, [SOCA], low, absent, settings.min_score, settings.strong_score) is not None
+    assert off_topic_reason(question, [SOCA], high, absent, settings.min_score, settings.strong_score) is None
+    on_topic = "นางจตุพร เข้าร่วมการประชุม SOCA Retreat เมื่อ ๘ ก.พ. ๖๔ ใช่ไหม"
+    assert off_topic_reason(on_topic, [SOCA], low, absent, settings.min_score, settings.strong_score) is None
