@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Generator, Iterable, Iterator, Sequence
 
 from prachum.config import Settings
 from prachum.index.store import IndexStore
@@ -35,9 +35,10 @@ from rag.answer import extractive_answer
 from rag.extract import Reply, plan
 from rag.extract import answer as llm_answer
 from rag.evidence import Sentence, SentenceVectors, score_sentences
+from rag.llm_thread import on_llm_thread
 from rag.followup import Turn, heuristic_rewrite, refers_back, rewrite
-from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, should_answer
-from rag.prompts import REFUSAL, is_decline
+from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, off_topic_reason, should_answer
+from rag.prompts import REFUSAL, is_decline, short_answer
 from rag.question import analyse, question_language
 from rag.retriever import HybridSearch, Retrieval
 from rag.route import Route, route
@@ -59,7 +60,7 @@ class Prachum:
     def __post_init__(self) -> None:
         self.search = HybridSearch(self.store, self.embedder, self.settings)
         self._model_lock = threading.Lock()
-        self.sentence_vectors = SentenceVectors(self.embedder)
+        self.sentence_vectors = SentenceVectors(self.embedder, self.store.sentences)
 
     @classmethod
     def open(cls, settings: Settings, embedder: SupportsEmbedding | None = None) -> "Prachum":
@@ -168,7 +169,9 @@ class Prachum:
         """Answer only when the evidence is strong enough and holds what the question names."""
         assert run.strength is not None
         return should_answer(run.strength, self.settings.min_score, self.settings.strong_score) and not missing_specifics(
-            run.standalone, retrieval.passages)
+            run.standalone, retrieval.passages) and off_topic_reason(
+            run.standalone, retrieval.passages, run.strength, self.idf, self.settings.min_score,
+            self.settings.strong_score) is None
 
     def compose(self, run: "_Run", chat: BaseChatModel, passages: Sequence[Passage],
                 sentences: Sequence[Sentence], anchors: Sequence[str] = ()) -> Generator[Event, None, Reply]:
@@ -184,7 +187,13 @@ class Prachum:
         chain: Runnable = extract_prompt() | constrained(chat, job.grammar, job.schema) | StrOutputParser()
         reader = job.reader()
         parts: list[str] = []
-        for piece in [job.given] if job.given else chain.stream(job.inputs):  # given: nothing for the model to add
+        if job.given:  # nothing for the model to add
+            pieces: Iterable[str] = [job.given]
+        elif run.answerer == "local":  # in this process: behind the other questions' short answers (rag/llm_thread)
+            pieces = on_llm_thread(lambda: chain.stream(job.inputs))
+        else:
+            pieces = chain.stream(job.inputs)
+        for piece in pieces:
             parts.append(piece)
             for fact in reader.feed(piece):
                 if "first_token" not in run.timings:
@@ -200,7 +209,7 @@ class Prachum:
         assert run.strength is not None
         if reply.given:  # the model was not asked (rag/extract.plan): the verified short answer is the answer,
             # not a fallback (the UI would say the model's answer was unsupported)
-            return run.done(preview.text, preview.citations, refused=False, facts=preview.facts)
+            return run.done(short_answer(preview, run.lang), preview.citations, refused=False, facts=preview.facts)
         checked = llm_answer(reply, run.lang)
         if checked is None:
             # "facts": [] (or, from a server that ignored the grammar, a written decline) is the model
@@ -208,7 +217,7 @@ class Prachum:
             declined = not reply.extraction.facts and (reply.extraction.wellformed or is_decline(reply.raw))
             if declined and not is_strong(run.strength, self.settings.strong_score):
                 return run.done(REFUSAL[run.lang], [], refused=True)
-            return run.done(preview.text, preview.citations, refused=False, fallback=True, facts=preview.facts)
+            return run.done(short_answer(preview, run.lang), preview.citations, refused=False, fallback=True, facts=preview.facts)
         text, citations, facts = checked
         return run.done(text, citations, refused=False, facts=facts)
 

@@ -14,8 +14,8 @@ the extractive answerer writes them). A copied span must stand in the sentence i
 the same normalisation (search_form, spacing ignored), else it is dropped. The template's {A}/{1}
 are filled with the verified facts in the reader's form ("8 February 2021"); a template stating a
 date, number or name the evidence lacks, in the wrong language, cut off, or naming a dropped fact
-gives way to the facts themselves. The older ``{"facts":[{"s":1,"text":...}],"answer":...}``
-shape is still read (servers that ignore grammars).
+gives way to the facts themselves, in one English sentence for an English reader (prompts.facts_text).
+The older ``{"facts":[{"s":1,"text":...}],"answer":...}`` shape is still read.
 """
 from __future__ import annotations
 
@@ -30,15 +30,13 @@ from prachum.thai.text import named, search_form
 from prachum.types import Citation, Fact, Passage
 from rag.compose import FILLERS, _accepts, display
 from rag.evidence import Sentence
-from rag.prompts import EVIDENCE_TOKENS, MAX_SENTENCES, Line, evidence_lines, format_lines, tokens_estimate, window
+from rag.prompts import (EVIDENCE_TOKENS, MAX_FACT_CHARS, Line, cuts_a_word, evidence_lines, facts_text, format_lines, format_options,
+                         grammar, json_schema, tokens_estimate, whole_words, window)
 from rag.question import Asked
 
-MAX_FACTS = 3  # per slot when a question asks for several of one kind; copied spans in all
 MAX_KEPT = 6
 MAX_OPTIONS = 8
 MAX_PER_SLOT = 4  # options offered per slot (a plural slot: MAX_PER_SLOT + 2)
-MAX_FACT_CHARS = 90
-MAX_ANSWER_CHARS = 110
 OPTION_CHARS = 60
 PHRASE_CHARS = 160  # of each sentence shown when the model only phrases the short answer's facts
 LETTERS = "ABCDEFGH"
@@ -48,6 +46,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _SPACE = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(r"\{([A-H1-9])\}")
 _DIGITS = re.compile(r"\d+")
+_GLOSS = re.compile(r"\s*\(([A-Za-z][^()\u0e00-\u0e7f]{2,})\)")  # an English name in brackets after a Thai one
 _STR = r'"((?:[^"\\]|\\.)*)"'
 _SPAN = re.compile(r'\[\s*(\d+)\s*,\s*' + _STR + r'\s*\]|\{\s*"s"\s*:\s*(\d+)\s*,\s*"text"\s*:\s*' + _STR + r'\s*\}')
 _PICKS = re.compile(r'"f"\s*:\s*"([A-H]*)')
@@ -114,47 +113,6 @@ def options(lines: Sequence[Line], asked: Asked, question: str, anchors: Sequenc
 
 def _is_anchor(span: SlotSpan, lang: str, anchors: Sequence[str]) -> bool:
     return display(span, lang) in anchors or span.text.strip() in anchors
-
-
-def format_options(opts: Sequence[Option]) -> str:
-    return "\nOptions:\n" + "\n".join(f"{o.letter}. {o.label}" for o in opts) if opts else ""
-
-
-def grammar(n_lines: int, opts: Sequence[Option] = (), lang: str = "th") -> str:
-    """GBNF for the reply: no free whitespace (every token counts on two cores), only the letters
-    offered (one per slot asked, up to MAX_FACTS for a plural one, slots in the order asked) or
-    spans of sentences that exist, bounded strings, a template sentence for English questions only.
-    An empty "f" means "not answered"."""
-    last = max(1, min(n_lines, MAX_SENTENCES))
-    tail = r' ",\"a\":\"" answer "\""' if lang == "en" else ""
-    rules = []
-    if opts:
-        rules.append(r'root ::= "{\"f\":\"" picks? "\""' + tail + r' "}"')
-        order = []
-        for i, slot in enumerate(dict.fromkeys(o.slot for o in opts), start=1):
-            mine = [o for o in opts if o.slot == slot]
-            given = all(o.given for o in mine)  # the extractive answer's facts: all of them, in its order
-            rules.append(f"slot{i} ::= " + ('"' + "".join(o.letter for o in mine) + '"' if given
-                                             else " | ".join(f'"{o.letter}"' for o in mine)))
-            order.append(f"slot{i}" + f" slot{i}?" * (MAX_FACTS - 1) if mine[0].many and not given else f"slot{i}")
-        rules.append("picks ::= " + " ".join(order))
-    else:
-        rules.append(r'root ::= "{\"f\":[" spans? "]"' + tail + r' "}"')
-        rules.append("spans ::= span" + ' ("," span)?' * (MAX_FACTS - 1))
-        rules.append(r'span ::= "[" [1-' + str(last) + r'] ",\"" char{1,' + str(MAX_FACT_CHARS) + r'} "\"]"')
-    rules += ["answer ::= char{0," + str(MAX_ANSWER_CHARS) + "}", r'char ::= [^"\\\x00-\x1f]']
-    return "\n".join(rules)
-
-
-def json_schema(n_lines: int, opts: Sequence[Option] = ()) -> dict:
-    """The same contract as :func:`grammar`, for servers that take a JSON schema instead."""
-    span = {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1, "maximum": max(1, n_lines)},
-                                             {"type": "string", "minLength": 1, "maxLength": MAX_FACT_CHARS}]}
-    picks = {"type": "string", "pattern": "^[" + "".join(o.letter for o in opts) + "]*$"}
-    return {"type": "object",
-            "properties": {"f": picks if opts else {"type": "array", "maxItems": MAX_FACTS, "items": span},
-                           "a": {"type": "string", "maxLength": MAX_ANSWER_CHARS}},
-            "required": ["f"]}
 
 
 @dataclass
@@ -242,9 +200,33 @@ def _reader_form(text: str, lang: str) -> tuple[str, str]:
     return kind, f"“{shown}”"
 
 
-def verify(extraction: Extraction, lines: Sequence[Line], lang: str) -> list[Verified | None]:
+def _named_by(text: str, question: str) -> bool:
+    """A copied span the question itself names answers nothing: "4IR" for "4IR ย่อมาจากอะไร", the bare
+    name "นางจตุพร โรจนพานิช" for "นางจตุพรเข้าร่วมในฐานะใด" (with her position it may be the answer)."""
+    asked = _squash(question)
+    if not asked or _squash(text) in asked:
+        return bool(asked)
+    person = next((s for s in recognise(text, ("person",)) if s.start <= 1 and s.end >= len(text.rstrip()) - 1), None)
+    value: Any = person.value if person is not None else None
+    given = (getattr(value, "name", "") or "").split()
+    return bool(given) and not getattr(value, "position", None) and _squash(given[0]) in asked
+
+
+def _whole_person(text: str, line: Line) -> str:
+    """A copied name cut before the position the sentence gives with it, made whole again: the position
+    stays in the answer, as it does for a picked option ("นางจตุพร โรจนพานิช" -> "... ผู้ช่วยปลัดกระทรวง...")."""
+    key = _squash(text)
+    for span in recognise(line.shown, ("person",)):
+        whole = span.text.strip()
+        if getattr(span.value, "position", None) and _squash(whole).startswith(key) and len(whole) > len(text):
+            return whole
+    return text
+
+
+def verify(extraction: Extraction, lines: Sequence[Line], lang: str, question: str = "") -> list[Verified | None]:
     """One entry per fact the model wrote: the verified fact, or None for a span that is not in the
-    sentence it names (the template's {k} must still point at the k-th fact written)."""
+    sentence it names or that only repeats what ``question`` names (the template's {k} must still
+    point at the k-th fact written)."""
     by_n = {line.n: line for line in lines}
     out: list[Verified | None] = []
     seen: set[str] = set()
@@ -255,17 +237,27 @@ def verify(extraction: Extraction, lines: Sequence[Line], lang: str) -> list[Ver
         if line is None or not key or (key not in _squash(line.shown) and key not in _squash(line.sentence.text)):
             out.append(None)
             continue
-        if any(key in earlier for earlier in seen):  # "นางจตุพร" after "นางจตุพร โรจนพานิช ..." adds nothing
-            out.append(None)
+        option = extraction.picked[i] if i < len(extraction.picked) else None
+        if option is None and len(text) >= MAX_FACT_CHARS - 1 and cuts_a_word(text, line.shown):
+            text = whole_words(text, line.shown)  # stopped by the grammar's length, not a slip: kept to its last word
+        if any(key in earlier for earlier in seen) or (option is None and (_named_by(text, question) or
+                                                                          cuts_a_word(text, line.shown))):
+            out.append(None)  # "นางจตุพร" after "นางจตุพร โรจนพานิช ..." adds nothing; nor does the question's own word
             continue
         seen.add(key)
-        option = extraction.picked[i] if i < len(extraction.picked) else None
         if option is None:
+            text = _whole_person(text, line)
             kind, shown = _reader_form(text, lang)
+            if shown != text and _squash(shown.strip("“”")) in _squash(question):  # "ญี่ปุ่น" shown as the
+                out.append(None)  # question's own "Japan": the question's word again, in the reader's form
+                continue
         else:  # a picked option: shown as the extractive answer shows it, a person with the position
             kind = "person" if option.span.kind == "person" else option.slot
             shown = _person_form(option.span, text, lang) if kind == "person" else display(option.span, lang)
             shown = f"“{shown}”" if lang == "en" and kind != "person" and _THAI.search(shown) else shown  # quoted Thai
+        at = line.shown.find(text) + len(text) if lang == "en" and kind != "person" and _THAI.search(shown) else 0
+        if at >= len(text) and (gloss := _GLOSS.match(line.shown, at)):  # "มหาวิทยาลัยเคมบริดจ์ (University
+            shown = f"{gloss.group(1).strip()} ({shown})"  # of Cambridge)": the record's own English, then its Thai
         out.append(Verified(line, text, kind, shown))
     return out
 
@@ -273,15 +265,16 @@ def verify(extraction: Extraction, lines: Sequence[Line], lang: str) -> list[Ver
 class FactReader:
     """Reads the reply as it streams and hands over each fact the moment it is written and verified."""
 
-    def __init__(self, lines: Sequence[Line], lang: str, opts: Sequence[Option] = ()) -> None:
+    def __init__(self, lines: Sequence[Line], lang: str, opts: Sequence[Option] = (), question: str = "") -> None:
         self.lines, self.lang, self.opts, self.text, self.reported = list(lines), lang, list(opts), "", 0
+        self.question = question
 
     def feed(self, piece: str) -> list[Verified]:
         self.text += piece
         written = parse(self.text, self.opts)
         if len(written.facts) <= self.reported:
             return []
-        fresh = verify(written, self.lines, self.lang)[self.reported:]
+        fresh = verify(written, self.lines, self.lang, self.question)[self.reported:]
         self.reported = len(written.facts)
         return [v for v in fresh if v is not None]
 
@@ -303,7 +296,7 @@ class Reply:
 def read_reply(raw: str, lines: Sequence[Line], passages: Sequence[Passage], lang: str,
                opts: Sequence[Option] = (), question: str = "") -> Reply:
     extraction = parse(raw.strip(), opts)
-    return Reply(raw, extraction, verify(extraction, lines, lang), list(lines), list(passages), question)
+    return Reply(raw, extraction, verify(extraction, lines, lang, question), list(lines), list(passages), question)
 
 
 def _template_ok(template: str, by_key: dict[str, Verified | None], evidence: str, lang: str) -> bool:
@@ -353,10 +346,7 @@ def answer(reply: Reply, lang: str) -> tuple[str, list[Citation], list[Fact]] | 
             text = text.rstrip(". ") + " (" + "; ".join(left) + ")"
         cited = "".join(f"[{n}]" for n in sorted(set(numbers.values())))
         return f"{text.rstrip()} {cited}", citations, facts
-    text = " · ".join(f"{f.text} [{f.n}]" for f in facts)
-    if lang == "en" and _THAI.search(text):
-        text += " (quoted in Thai from the record)"
-    return text, citations, facts
+    return facts_text(facts, lang), citations, facts
 
 
 @dataclass
@@ -372,7 +362,7 @@ class Plan:
     given: str | None = None  # the only reply the grammar allows: no need to ask the model
 
     def reader(self) -> FactReader:
-        return FactReader(self.lines, self.lang, self.opts)
+        return FactReader(self.lines, self.lang, self.opts, self.inputs["question"])
 
     def read(self, raw: str, passages: Sequence[Passage]) -> Reply:
         reply = read_reply(raw, self.lines, passages, self.lang, self.opts, self.inputs["question"])
@@ -398,3 +388,8 @@ def plan(question: str, asked: Asked, sentences: Sequence[Sentence], anchors: Se
     if any(not any(_is_anchor(o.span, lang, [a]) for o in opts) for a in anchors):
         given = '{"f":""}'  # a fact of the extractive answer the model cannot be shown (a cut sentence): it stands
     return Plan(lines, opts, inputs, grammar(len(lines), opts, lang), json_schema(len(lines), opts), lang, given)
+
+
+# grammar, json_schema, format_options and tokens_estimate live in rag.prompts, and are still importable here
+__all__ = ["Extraction", "FactReader", "Option", "Plan", "Reply", "Verified", "answer", "evidence_lines", "format_lines",
+           "format_options", "grammar", "json_schema", "options", "parse", "plan", "read_reply", "tokens_estimate", "verify"]

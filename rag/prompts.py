@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from prachum.thai.dates import find_dates, format_date
 from prachum.thai.text import search_form
+from prachum.types import CitedAnswer, Fact
 from rag.evidence import Sentence
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 MAX_SENTENCES = 5  # the grammar numbers sentences with one digit
 MAX_SENTENCE_CHARS = 280  # a longer sentence is cut to a window around the short answer's fact
 EVIDENCE_TOKENS = 240  # what the model reads per question, on top of the cached system prompt
+MAX_FACTS = 3  # per slot when a question asks for several of one kind; copied spans in all
+MAX_FACT_CHARS = 90
+MAX_ANSWER_CHARS = 110
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 REFUSAL = {
@@ -205,3 +209,152 @@ def evidence_lines(sentences: Sequence[Sentence], anchors: Sequence[str] = (),
 
 def format_lines(lines: Sequence[Line]) -> str:
     return "\n".join(f"[{line.n}] {line.shown}" for line in lines)
+
+
+def cuts_a_word(span: str, sentence: str) -> bool:
+    """Whether a copied ``span`` ends inside a Thai word of ``sentence`` ("...วัฒนธรรมอา" of "อาเซียน"):
+    a slip of the model, not a fact. newmm decides where words end (its compounds are too coarse to
+    judge where a span starts: "ประชุมสุดยอด" of "การประชุมสุดยอด" is fine); a span not found as
+    written (spacing differs) is not judged here."""
+    at = sentence.find(span)
+    edges = [i for i in (at + len(span),) if at >= 0 and 0 < i < len(sentence)
+             and _THAI.match(sentence[i - 1]) and _THAI.match(sentence[i])]
+    if not edges:
+        return False
+    from pythainlp.tokenize import word_tokenize
+
+    bounds, end = {0}, 0
+    for token in word_tokenize(sentence, engine="newmm", keep_whitespace=True):
+        end += len(token)
+        bounds.add(end)
+    return any(i not in bounds for i in edges)
+
+
+def whole_words(span: str, sentence: str) -> str:
+    """``span`` cut back to the last word it holds whole in ``sentence`` (newmm words), or as it is."""
+    at = sentence.find(span)
+    if at < 0:
+        return span
+    from pythainlp.tokenize import word_tokenize
+
+    end, last = at, at
+    for token in word_tokenize(sentence[at:], engine="newmm", keep_whitespace=True):
+        if end + len(token) > at + len(span):
+            break
+        end += len(token)
+        last = end
+    return sentence[at:last].strip() or span
+
+
+def format_options(opts: Sequence[Any]) -> str:
+    """rag/extract's lettered options, as the model reads them."""
+    return "\nOptions:\n" + "\n".join(f"{o.letter}. {o.label}" for o in opts) if opts else ""
+
+
+def grammar(n_lines: int, opts: Sequence[Any] = (), lang: str = "th") -> str:
+    """GBNF for the reply: no free whitespace (every token counts on two cores), only the letters
+    offered (one per slot asked, up to MAX_FACTS for a plural one, slots in the order asked) or
+    spans of sentences that exist, bounded strings, a template sentence for English questions only.
+    An empty "f" means "not answered"."""
+    last = max(1, min(n_lines, MAX_SENTENCES))
+    tail = r' ",\"a\":\"" answer "\""' if lang == "en" else ""
+    rules = []
+    if opts:
+        rules.append(r'root ::= "{\"f\":\"" picks? "\""' + tail + r' "}"')
+        order = []
+        for i, slot in enumerate(dict.fromkeys(o.slot for o in opts), start=1):
+            mine = [o for o in opts if o.slot == slot]
+            given = all(o.given for o in mine)  # the extractive answer's facts: all of them, in its order
+            rules.append(f"slot{i} ::= " + ('"' + "".join(o.letter for o in mine) + '"' if given
+                                             else " | ".join(f'"{o.letter}"' for o in mine)))
+            order.append(f"slot{i}" + f" slot{i}?" * (MAX_FACTS - 1) if mine[0].many and not given else f"slot{i}")
+        rules.append("picks ::= " + " ".join(order))
+    else:
+        rules.append(r'root ::= "{\"f\":[" spans? "]"' + tail + r' "}"')
+        rules.append("spans ::= span" + ' ("," span)?' * (MAX_FACTS - 1))
+        rules.append(r'span ::= "[" [1-' + str(last) + r'] ",\"" char{1,' + str(MAX_FACT_CHARS) + r'} "\"]"')
+    rules += ["answer ::= char{0," + str(MAX_ANSWER_CHARS) + "}", r'char ::= [^"\\\x00-\x1f]']
+    return "\n".join(rules)
+
+
+def json_schema(n_lines: int, opts: Sequence[Any] = ()) -> dict:
+    """The same contract as :func:`grammar`, for servers that take a JSON schema instead."""
+    span = {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1, "maximum": max(1, n_lines)},
+                                             {"type": "string", "minLength": 1, "maxLength": MAX_FACT_CHARS}]}
+    picks = {"type": "string", "pattern": "^[" + "".join(o.letter for o in opts) + "]*$"}
+    return {"type": "object",
+            "properties": {"f": picks if opts else {"type": "array", "maxItems": MAX_FACTS, "items": span},
+                           "a": {"type": "string", "maxLength": MAX_ANSWER_CHARS}},
+            "required": ["f"]}
+
+
+# The English words an answer of Thai facts stands in, by the kind of its first fact: the facts stay
+# the record's own words (a Thai name, a quoted Thai place), the sentence around them is English.
+_LEADS = {"person": "It was", "organisation": "It was", "country": "It was", "host": "It was",
+          "place": "At", "date": "On", "time": "At", "month": "In", "year": "In"}
+QUOTED_NOTE = " (quoted in Thai from the record)"
+_WORD = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*\s+[A-Za-z]")  # English words, not an acronym ("ASEAN Development")
+_RUN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-.:,' ]*[A-Za-z0-9]")  # a run of English words within Thai
+_MARKED = re.compile(r"([^\[\]]+?)\s*(\[\d+\])")  # a part of an answer and its citation marker
+
+
+def english_form(fact: Fact) -> str:
+    """A Thai fact as an English answer shows it: a person as name and quoted position
+    (“นางจตุพร โรจนพานิช (“ผู้ช่วยปลัดกระทรวง...”)”), anything else quoted; a fact already in that
+    form, or with no Thai, as it is."""
+    text = fact.text.strip()
+    if not _THAI.search(text) or text.startswith("“") or "(“" in text:
+        return text
+    if fact.kind == "person":
+        from prachum.slots import recognise  # the recognisers load their word lists on first use
+
+        person = next((s for s in recognise(text, ("person",)) if s.start <= 1 and s.end >= len(text) - 2), None)
+        value: Any = person.value if person is not None else None
+        if getattr(value, "name", None):
+            name = value.honorific + value.name
+            return f"{name} (“{value.position}”)" if getattr(value, "position", None) else name
+    return quote(text)
+
+
+def quote(text: str) -> str:
+    """``text`` in quotation marks, the quotation marks it holds turned to single ones (“... ‘COP’ ...”)."""
+    return "“" + text.strip().replace("“", "‘").replace("”", "’") + "”"
+
+
+def facts_text(facts: Sequence[Fact], lang: str) -> str:
+    """The facts alone, each with its citation. For an English reader, when any fact is Thai, one
+    English sentence around them ("At “ห้องกิ่งทอง โรงแรมเอเชีย” [1]"), the Thai quoted and said to
+    be quoted: a list of Thai words is no English answer. Facts of one kind are joined with "and",
+    a fact of another kind follows a comma with its own lead ("..., on 8 February 2021 [1]")."""
+    english = [run for f in facts for run in _RUN.findall(f.text) if _WORD.search(run)]
+    if lang == "th" and sum(len(run) for run in english) > sum(len(_THAI.findall(f.text)) for f in facts):
+        # the mirror case: a Thai answer whose facts are mostly the record's English words quotes them
+        # in Thai words ("ย่อมาจาก “ASEAN Development Outlook” [1]", "กองทุน “ASEAN-Japan Fund ...”")
+        lead = "" if any(_THAI.search(f.text) for f in facts) else "ย่อมาจาก " if facts[0].kind == "expansion" else "คือ "
+        return lead + " · ".join(f"{_RUN.sub(lambda m: quote(m.group(0)) if _WORD.search(m.group(0)) else m.group(0), f.text)} [{f.n}]"
+                                 for f in facts)
+    if lang != "en" or not any(_THAI.search(f.text) for f in facts):
+        return " · ".join(f"{f.text} [{f.n}]" for f in facts)
+    parts: list[str] = []
+    for i, f in enumerate(facts):
+        lead, shown = _LEADS.get(f.kind, "The record says"), english_form(f)
+        if i == 0:
+            parts.append(f"{lead} {shown} [{f.n}]")
+        elif f.kind == facts[i - 1].kind:
+            parts.append(f" and {shown} [{f.n}]")
+        else:
+            parts.append(f", {lead.lower() if f.kind in _LEADS else 'and'} {shown} [{f.n}]")
+    return "".join(parts) + QUOTED_NOTE
+
+
+def short_answer(short: CitedAnswer, lang: str) -> str:
+    """The extractive short answer where it stands for the model's (nothing to add, or a reply that
+    failed): its Thai facts in one English sentence for an English reader (prompts.facts_text)."""
+    if lang == "th" and short.facts and not short.refused:
+        return facts_text(short.facts, lang)
+    if lang != "en" or short.refused or not _THAI.search(short.text):
+        return short.text
+    if short.facts:
+        return facts_text(short.facts, lang)
+    # the record's best sentences: quoted, each before its marker, after English words that say so
+    return "The record says: " + " ".join(f"{quote(part)} {n}" for part, n in _MARKED.findall(short.text))

@@ -13,6 +13,7 @@ from itertools import cycle
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from evals.form_metrics import answer_language
 from prachum.types import Done, Passage, Token
 from rag.engine import Prachum
 from rag.evidence import Sentence
@@ -29,7 +30,7 @@ from rag.extract import (
     read_reply,
     tokens_estimate,
 )
-from rag.prompts import REFUSAL
+from rag.prompts import REFUSAL, facts_text
 from rag.question import analyse
 
 TEXT = ("เมื่อวันที่ ๘ ก.พ. ๖๔ นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ "
@@ -183,7 +184,8 @@ def test_facts_are_handed_over_as_soon_as_each_is_written_and_verified():
     for i in range(0, len(raw), 7):
         seen.append([f.text for f in reader.feed(raw[i:i + 7])])
     handed = [t for batch in seen for t in batch]
-    assert handed == [PERSON, "นางสาววิมลรัตน์ รัชชุกูล"]  # the invented one never shows
+    assert handed == [PERSON, "นางสาววิมลรัตน์ รัชชุกูล ผู้อำนวยการกองการต่างประเทศ"]  # the invented one never shows;
+    # a copied name keeps the position its sentence gives with it
     first = next(i for i, batch in enumerate(seen) if batch)
     assert first * 7 < raw.index('"answer"')  # before the rest of the reply is written
 
@@ -198,7 +200,7 @@ def test_letters_are_read_as_the_offered_spans_and_filled_into_an_english_templa
     assert text.startswith("นางจตุพร โรจนพานิช (“ผู้ช่วยปลัดกระทรวง") and "on 8 February 2021. [1]" in text
     assert [(f.kind, f.text) for f in facts][1] == ("date", "8 February 2021") and citations[0].passage.id == "p0"
     cut = job.read('{"f":"AC","a":"{A} represented Thai', [P0, P1])  # cut off: the facts stand alone
-    assert answer(cut, "en")[0].startswith("นางจตุพร โรจนพานิช (“") and "8 February 2021 [1]" in answer(cut, "en")[0]
+    assert answer(cut, "en")[0].startswith("It was นางจตุพร โรจนพานิช (“") and ", on 8 February 2021 [1]" in answer(cut, "en")[0]
     unpicked = job.read('{"f":"A","a":"{A} represented Thailand on {C}."}', [P0, P1])  # {C} was never picked
     assert "represented" not in answer(unpicked, "en")[0]
     assert job.read('{"f":"","a":""}', [P0, P1]).extraction.facts == []  # the model declined
@@ -273,7 +275,8 @@ def test_engine_falls_back_to_the_short_answer_on_malformed_or_invented_replies(
     short = _engine(seed_index, []).ask(question, answerer="extractive")
     for raw in ('{"facts":[{"s":1,"text":"นางสมศรี มีสุข"}],"answer":"{1}"}', "นางจตุพร {{{", '{"f":"'):
         a = _engine(seed_index, [raw]).ask(question)
-        assert a.fallback and not a.refused and a.answer == short.answer and "สมศรี" not in a.answer, raw
+        assert a.fallback and not a.refused and a.answer == facts_text(short.facts, "en") and "สมศรี" not in a.answer, raw
+        assert a.answer.startswith("It was ") and answer_language(a.answer) == "en"  # the short answer, in English
         assert a.facts == short.facts and a.citations
 
 
