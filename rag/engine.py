@@ -35,7 +35,7 @@ from rag.answer import extractive_answer
 from rag.extract import Reply, plan
 from rag.extract import answer as llm_answer
 from rag.evidence import Sentence, SentenceVectors, score_sentences
-from rag.llm_thread import on_llm_thread
+from rag.llm_thread import on_llm_thread, short_answers
 from rag.followup import Turn, heuristic_rewrite, refers_back, rewrite
 from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, off_topic_reason, should_answer
 from rag.prompts import REFUSAL, is_decline, short_answer
@@ -114,15 +114,18 @@ class Prachum:
             return
         # --- everything else: the passages
         chat = self.chat_model(run.answerer)
-        retrieval = self.retrieve(run, history, filters, k or self.settings.k, chat)
-        if not self.gate(run, retrieval):
+        with short_answers:  # the local model waits meanwhile (rag/llm_thread)
+            retrieval = self.retrieve(run, history, filters, k or self.settings.k, chat)
+            passed = self.gate(run, retrieval)
+            if passed:
+                sentences = score_sentences(run.standalone, retrieval.passages, self.idf, self.sentence_vectors,
+                                            retrieval.query_vector)
+                preview = extractive_answer(run.standalone, retrieval.passages, sentences, analyse(run.standalone),
+                                            self.corpus)
+        if not passed:
             yield Retrieved([], refused=True)
             yield run.done(REFUSAL[run.lang], [], refused=True)
             return
-        sentences = score_sentences(run.standalone, retrieval.passages, self.idf, self.sentence_vectors,
-                                    retrieval.query_vector)
-        preview = extractive_answer(run.standalone, retrieval.passages, sentences, analyse(run.standalone),
-                                    self.corpus)
         yield Retrieved(preview.citations, refused=preview.refused, short=preview.text)
         if chat is None or preview.refused:  # a near miss needs no LLM: the asked kind of fact is not there
             yield Token(preview.text)

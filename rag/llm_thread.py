@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 
-LLM_NICE = 10  # how much lower than the questions' threads; 10 of 19 leaves the model most of an idle CPU
+LLM_NICE = 19  # the lowest: the model still has an idle CPU to itself, and yields it to any question at once
 _END = object()
 
 
@@ -48,8 +48,10 @@ class _LLMThread(threading.Thread):
                 job.out.put((_END, None))
                 continue
             try:
+                short_answers.wait_for_none(YIELD_S)
                 pieces = iter(job.make())
                 for piece in pieces:
+                    short_answers.wait_for_none(YIELD_S)
                     if job.cancelled.is_set():  # the reader went away (a closed browser tab): stop writing
                         close = getattr(pieces, "close", None)
                         if close is not None:
@@ -60,6 +62,33 @@ class _LLMThread(threading.Thread):
                 error = exc
             job.out.put((_END, error))
 
+
+class _ShortAnswers:
+    """How many questions are on their way to a short answer; the model waits while any is."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._changed:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    def wait_for_none(self, limit: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._count == 0, timeout=limit)
+
+
+short_answers = _ShortAnswers()
+"""``with short_answers:`` around the work before a question's short answer: the model starts or goes on
+writing only when no question is in that stage (at most ``YIELD_S`` of waiting a step), so a burst of
+questions gets its short answers first even where nice does not reach (memory bandwidth, spinning threads)."""
+YIELD_S = 2.0
 
 _thread: _LLMThread | None = None
 _starting = threading.Lock()
@@ -89,4 +118,4 @@ def on_llm_thread(make: Callable[[], Iterable[T]]) -> Iterator[T]:
         job.cancelled.set()
 
 
-__all__ = ["LLM_NICE", "on_llm_thread"]
+__all__ = ["LLM_NICE", "on_llm_thread", "short_answers"]

