@@ -29,7 +29,7 @@ from prachum.thai.dates import find_dates, format_date
 from prachum.thai.text import named, search_form
 from prachum.types import Citation, Fact, Passage
 from rag.compose import FILLERS, _accepts, display
-from rag.evidence import Sentence
+from rag.evidence import Sentence, asked_kinds
 from rag.prompts import (EVIDENCE_TOKENS, MAX_FACT_CHARS, Line, cuts_a_word, evidence_lines, facts_text, format_lines, format_options,
                          grammar, json_schema, tokens_estimate, whole_words, window)
 from rag.question import Asked
@@ -53,6 +53,7 @@ _PICKS = re.compile(r'"f"\s*:\s*"([A-H]*)')
 _ANSWER = re.compile(r'"(?:a|answer)"\s*:\s*' + _STR[:-1] + '"?')
 # What a fact span recognised as one of these kinds answers; the first found names the fact's kind.
 _KINDS = ("date", "person", "time", "place", "number", "country", "organisation", "expansion", "year")
+_WHEN_KINDS = ("date", "year", "time")  # copied only when the question asks when
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,9 @@ def verify(extraction: Extraction, lines: Sequence[Line], lang: str, question: s
             kind, shown = _reader_form(text, lang)
             if shown != text and _squash(shown.strip("“”")) in _squash(question):  # "ญี่ปุ่น" shown as the
                 out.append(None)  # question's own "Japan": the question's word again, in the reader's form
+                continue
+            if kind in _WHEN_KINDS and question and "when" not in asked_kinds(question):
+                out.append(None)  # a date copied for "to which meeting": nobody asked when
                 continue
         else:  # a picked option: shown as the extractive answer shows it, a person with the position
             kind = "person" if option.span.kind == "person" else option.slot

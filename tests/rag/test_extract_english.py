@@ -156,3 +156,15 @@ def test_the_questions_own_word_in_the_readers_form_is_no_answer_and_a_span_stop
     cut = job2.lines[0].shown[:90]  # where the grammar's 90 characters stop the copy, inside "รุนแรง"
     kept = job2.read('{"f":[[1,"' + cut + '"]],"a":"{1}"}', [p2]).kept
     assert len(kept) == 1 and cut.startswith(kept[0].text) and kept[0].text.endswith("ส่งผลกระทบที่")
+
+
+def test_a_copied_date_answers_only_a_question_that_asks_when():
+    outcome = ("เอกสารผลลัพธ์สำคัญจะเสนอต่อการประชุมสุดยอดอาเซียน ครั้งที่ ๓๘ "
+               "ซึ่งที่ประชุมรับรองเมื่อวันที่ ๙ ก.พ. ๖๔")
+    s = Sentence(0, 0, len(outcome), outcome)
+    p = Passage("p0", outcome, "003.txt", "SOCA Retreat", "2021-02-09", 0.9, 0.9, 0.9)
+    which = "เอกสารผลลัพธ์สำคัญจะเสนอต่อการประชุมใด"
+    assert plan(which, analyse(which), [s]).read('{"f":[[1,"๙ ก.พ. ๖๔"]]}', [p]).kept == []
+    when = "ที่ประชุมรับรองเอกสารผลลัพธ์เมื่อไร"
+    kept = plan(when, analyse(when), [s]).read('{"f":[[1,"๙ ก.พ. ๖๔"]]}', [p]).kept
+    assert [f.kind for f in kept] == ["date"]
