@@ -62,6 +62,8 @@ class SentenceVectorCache:
         """Keep ``(chunk id, spans, one vector per span)`` rows, replacing any of the same ids."""
         packed = []
         for chunk_id, spans, vectors in rows:
+            if not spans:  # nothing to keep: the evidence step splits such a chunk itself
+                continue
             vectors = np.asarray(vectors, dtype=np.float16).reshape(len(spans), -1)
             packed.append((chunk_id, vectors.shape[1], np.asarray(spans, dtype=np.int32).reshape(-1, 2).tobytes(),
                            vectors.tobytes()))

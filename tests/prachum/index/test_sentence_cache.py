@@ -53,7 +53,8 @@ def test_a_reader_of_an_index_from_before_finds_nothing_and_writes_nothing(tmp_p
 def test_prune_drops_only_the_rows_of_chunks_that_left(tmp_path):
     path = catalog(tmp_path, "kept")
     cache = SentenceVectorCache(path)
-    cache.put([("kept", [(0, 5)], vectors(1)), ("gone", [(0, 5), (6, 9)], vectors(2))])
+    cache.put([("kept", [(0, 5)], vectors(1)), ("gone", [(0, 5), (6, 9)], vectors(2)),
+               ("empty", [], np.zeros((0, 8), np.float32))])  # a chunk without a sentence keeps no row
     assert cache.count() == 2
     assert cache.prune() == 1
     assert set(cache.get(["kept", "gone"], 8)) == {"kept"}
