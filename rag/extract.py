@@ -30,8 +30,8 @@ from prachum.thai.text import named, search_form
 from prachum.types import Citation, Fact, Passage
 from rag.compose import FILLERS, _accepts, display
 from rag.evidence import Sentence, asked_kinds
-from rag.prompts import (EVIDENCE_TOKENS, MAX_FACT_CHARS, Line, cuts_a_word, evidence_lines, facts_text, format_lines, format_options,
-                         grammar, json_schema, tokens_estimate, whole_words, window)
+from rag.prompts import (EVIDENCE_TOKENS, MAX_FACT_CHARS, Line, cuts_a_word, english_person, evidence_lines, facts_text,
+                         format_lines, format_options, grammar, json_schema, tokens_estimate, whole_words, window)
 from rag.question import Asked
 
 MAX_KEPT = 6
@@ -178,8 +178,7 @@ class Verified:
 def _person_form(span: SlotSpan, text: str, lang: str) -> str:
     """An English reader gets the Thai name with the Thai position quoted; a Thai reader the span."""
     value: Any = span.value
-    return f"{value.honorific}{value.name} (“{value.position}”)" if lang == "en" and _THAI.search(text) and \
-        getattr(value, "position", None) else text
+    return english_person(value) if lang == "en" and _THAI.search(text) and getattr(value, "position", None) else text
 
 
 def _reader_form(text: str, lang: str) -> tuple[str, str]:

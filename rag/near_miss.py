@@ -16,8 +16,8 @@ from typing import Callable, Sequence
 from prachum.meetings import names_match
 from prachum.slots import SlotSpan, recognise
 from prachum.slots.editions import ORDINALS, EditionMention, edition_mentions, mentions
-from prachum.thai.text import search_form, word_tokens
 from prachum.types import Passage
+from rag.offtopic import unwritten
 from rag.question import MEETING_TYPES, POSITION_EN, Asked
 
 UNIT_EN = {"คน": "people", "ประเทศ": "countries", "ครั้ง": "times", "โครงการ": "projects", "หัวข้อ": "topics",
@@ -112,15 +112,7 @@ def undefined_term(question: str, passages: Sequence[Passage]) -> str | None:
     term = match.group("x").strip()
     if match.re is _DEFINE_EN and (len(term.split()) > 3 or re.search(r"\b(?:of|in|at|for|on|by|from|did|was)\b", term)):
         return None  # "what was the theme of the 16th SOCCOM": a question about a meeting, not a definition
-    key = search_form(term).replace(" ", "").lower()
-    if not key:
-        return None
-    texts = [search_form(f"{p.title} {p.text}").replace(" ", "").lower() for p in passages]
-    if any(key in text for text in texts):
-        return None
-    words = [w for w in word_tokens(term) if len(w) > 1]
-    found = sum(any(w in text for text in texts) for w in words)
-    return term if found * 3 < len(words) * 2 or not words else None
+    return term if unwritten(term, passages) else None
 
 
 def term_refusal(term: str, lang: str) -> str:

@@ -165,10 +165,17 @@ def undefined(question: str, passages: Sequence[Passage]) -> str | None:
         return term  # the records use it, in passing, but never say what it is
     if _english(question):  # an English phrase may stand in the records in Thai: only an acronym must be found
         return term if re.fullmatch(r"[A-Z0-9][A-Z0-9+&\-]{1,15}", term) else None
-    words = [w for w in word_tokens(term) if len(w) > 1]
+    return term if unwritten(term, passages) else None
+
+
+def unwritten(term: str, passages: Sequence[Passage]) -> bool:
+    """Neither ``term`` nor two thirds of its words (newmm, two letters or more) stand in the passages:
+    the records do not use it. rag/near_miss asks the same of a definition question's term."""
     text = "\n".join(_flat(f"{p.title}\n{p.text}") for p in passages)
-    found = sum(_flat(w) in text for w in words)
-    return term if not words or found * 3 < len(words) * 2 else None
+    if _flat(term) in text:
+        return False
+    words = [w for w in word_tokens(term) if len(w) > 1]
+    return not words or sum(_flat(w) in text for w in words) * 3 < len(words) * 2
 
 
 def off_topic(question: str, passages: Sequence[Passage], idf: Callable[[str], float],

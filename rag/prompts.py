@@ -221,12 +221,7 @@ def cuts_a_word(span: str, sentence: str) -> bool:
              and _THAI.match(sentence[i - 1]) and _THAI.match(sentence[i])]
     if not edges:
         return False
-    from pythainlp.tokenize import word_tokenize
-
-    bounds, end = {0}, 0
-    for token in word_tokenize(sentence, engine="newmm", keep_whitespace=True):
-        end += len(token)
-        bounds.add(end)
+    bounds = {0, *_word_ends(sentence)}
     return any(i not in bounds for i in edges)
 
 
@@ -235,15 +230,19 @@ def whole_words(span: str, sentence: str) -> str:
     at = sentence.find(span)
     if at < 0:
         return span
+    last = max((end for end in _word_ends(sentence[at:]) if end <= len(span)), default=0)
+    return sentence[at:at + last].strip() or span
+
+
+def _word_ends(text: str) -> list[int]:
+    """Where each newmm word of ``text`` ends (spaces are words too, so the offsets are the text's)."""
     from pythainlp.tokenize import word_tokenize
 
-    end, last = at, at
-    for token in word_tokenize(sentence[at:], engine="newmm", keep_whitespace=True):
-        if end + len(token) > at + len(span):
-            break
+    ends, end = [], 0
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
         end += len(token)
-        last = end
-    return sentence[at:last].strip() or span
+        ends.append(end)
+    return ends
 
 
 def format_options(opts: Sequence[Any]) -> str:
@@ -311,9 +310,15 @@ def english_form(fact: Fact) -> str:
         person = next((s for s in recognise(text, ("person",)) if s.start <= 1 and s.end >= len(text) - 2), None)
         value: Any = person.value if person is not None else None
         if getattr(value, "name", None):
-            name = value.honorific + value.name
-            return f"{name} (“{value.position}”)" if getattr(value, "position", None) else name
+            return english_person(value)
     return quote(text)
+
+
+def english_person(value: Any) -> str:
+    """A recognised person (prachum.slots) as an English answer shows them: the Thai name, and the
+    Thai position quoted after it ("นางจตุพร โรจนพานิช (“ผู้ช่วยปลัดกระทรวง...”)")."""
+    name = value.honorific + value.name
+    return f"{name} (“{value.position}”)" if getattr(value, "position", None) else name
 
 
 def quote(text: str) -> str:
