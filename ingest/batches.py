@@ -20,19 +20,17 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
 import numpy as np
 from tqdm import tqdm
 
 from prachum.models import SupportsEmbedding
 
-# Chunks per embedder call. sentence-transformers sorts a call's texts by length before
-# padding, so a larger call wastes less on padding; 64 keeps the progress moving every few
-# seconds on a laptop CPU. bench/scale.py --real measures the ingest rate against the raw rate.
-EMBED_BATCH = 64
-# Documents read and chunked ahead of the embedder; enough to fill a batch with short records.
-PREPARE_AHEAD = 16
+# Texts per embedder call. sentence-transformers sorts a call's texts by length before padding,
+# and a call mixes long chunks with their short sentences: 64 to a call cost 37% more than the
+# same texts in one call, 256 about as much (python -m bench.ingest_rate real 16).
+EMBED_BATCH = 256
 # Embedded documents waiting for the store: the embedder goes on while one is written, and
 # stops when the store falls this far behind, so vectors do not pile up in memory.
 WRITE_AHEAD = 8
@@ -89,12 +87,6 @@ class EmbedBatcher(Generic[T]):
             self._embed(self.batch_size)
         return self._completed()
 
-    def part(self) -> list[Pending[T]]:
-        """Embed one batch of what is waiting, full or not: for when the embedder would idle."""
-        if self._queued:
-            self._embed(self.batch_size)
-        return self._completed()
-
     @property
     def waiting(self) -> int:
         """Chunks queued but not yet embedded."""
@@ -141,54 +133,6 @@ class EmbedBatcher(Generic[T]):
 
 
 _END = object()
-
-
-def ahead(items: Iterable[T], depth: int = PREPARE_AHEAD, idle: Any = None) -> Iterator[Any]:
-    """``items`` produced on a background thread, up to ``depth`` ahead of the consumer, in order.
-
-    With ``idle`` given, it is yielded whenever the next item is not ready yet, so the consumer
-    can do other work (embed a part batch) instead of waiting. ``depth`` 0 runs the items
-    inline. An exception in the producer is raised here; a consumer that stops early (an
-    error, Ctrl-C) stops the producer at its next item.
-    """
-    if depth <= 0:
-        yield from items
-        return
-    out: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        out.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            out.put(_END)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            out.put(exc)
-
-    thread = threading.Thread(target=produce, name="ingest-prepare", daemon=True)
-    thread.start()
-    try:
-        while True:
-            try:
-                got = out.get_nowait()
-            except queue.Empty:
-                if idle is not None:
-                    yield idle
-                got = out.get()
-            if got is _END:
-                return
-            if isinstance(got, BaseException):
-                raise got
-            yield got
-    finally:
-        stop.set()
 
 
 class Behind:
@@ -277,4 +221,4 @@ class Progress:
         self.docs.close()
 
 
-__all__ = ["EMBED_BATCH", "PREPARE_AHEAD", "WRITE_AHEAD", "Behind", "EmbedBatcher", "Pending", "Progress", "ahead"]
+__all__ = ["EMBED_BATCH", "WRITE_AHEAD", "Behind", "EmbedBatcher", "Pending", "Progress"]

@@ -25,6 +25,9 @@ class Chunk:
     start: int
     end: int
     text: str
+    # the sentences packed into it, as offsets into ``text``: the evidence step reads a chunk by
+    # these, so ingest need not split it again (prachum.index.sentence_cache)
+    sentences: tuple[tuple[int, int], ...] = ()
 
 
 def _split_long(text: str, span: Span, fits: Callable[[str], bool]) -> list[Span]:
@@ -39,7 +42,13 @@ def _split_long(text: str, span: Span, fits: Callable[[str], bool]) -> list[Span
             start = cursor
         cursor = end
     pieces.append(Span(start, span.end, span.paragraph))
-    return [p for p in pieces if text[p.start:p.end].strip()]
+    trimmed = []  # a piece ends at a word, which may be a space: a sentence never holds one at its ends
+    for p in pieces:
+        piece = text[p.start:p.end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            trimmed.append(Span(p.start + lead, p.start + len(piece.rstrip()), p.paragraph))
+    return trimmed
 
 
 def chunk_text(
@@ -68,8 +77,9 @@ def chunk_text(
     current: list[Span] = []
 
     def emit() -> None:
-        chunks.append(Chunk(len(chunks), current[0].start, current[-1].end,
-                            text[current[0].start:current[-1].end]))
+        start = current[0].start
+        chunks.append(Chunk(len(chunks), start, current[-1].end, text[start:current[-1].end],
+                            tuple((u.start - start, u.end - start) for u in current)))
 
     for unit in units:
         if current:

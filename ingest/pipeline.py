@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ingest.batches import EMBED_BATCH, PREPARE_AHEAD, WRITE_AHEAD, Behind, EmbedBatcher, Pending, Progress, ahead
+from ingest.batches import EMBED_BATCH, WRITE_AHEAD, Behind, EmbedBatcher, Pending, Progress
 from ingest.chunk import chunk_text
 from ingest.clean import clean_document
 from ingest.discover import SIDECAR_NAMES, FileResult, discover, file_kind
@@ -36,7 +36,6 @@ from ingest.meetings import extract_facts
 from ingest.metadata import DocMeta, extract_metadata
 from prachum.config import Settings
 from prachum.errors import PrachumError
-from prachum.index.sentence_cache import sentence_spans
 from prachum.index.store import ChunkRecord, IndexStore
 from prachum.meetings import RecordFacts
 from prachum.models import SupportsEmbedding
@@ -178,7 +177,7 @@ def prepare(path: Path, data: bytes, settings: Settings, embedder: SupportsEmbed
     if not records:
         raise EmptyDocumentError(f"{path.name} has no text to index")
     return Prepared(records, cleaned.text, meta, facts=record_facts(cleaned.text, meta, source),
-                    words=IndexStore.words(records), sentences=[sentence_spans(r.text) for r in records])
+                    words=IndexStore.words(records), sentences=[list(c.sentences) for c in chunks])
 
 
 def _unexpected(path: Path, stage: str, exc: Exception) -> str:
@@ -237,8 +236,6 @@ def _read(slot: int, path: Path, settings: Settings, embedder: SupportsEmbedding
     return job
 
 
-_IDLE = object()
-
 
 def _remove_emptied(job: _Job, store: IndexStore, writing: Writing) -> FileResult:
     try:
@@ -289,14 +286,12 @@ def ingest_paths(
     progress: bool = True,
     writing: Writing = nullcontext,
     batch_size: int = EMBED_BATCH,
-    prepare_ahead: int = PREPARE_AHEAD,
     write_ahead: int = WRITE_AHEAD,
 ) -> IngestReport:
     """Ingest files and folders; one FileResult per file, in the order found, whatever happens to each.
 
-    Three stages run at once: reading and chunking (``prepare_ahead`` files ahead), embedding in
-    batches of ``batch_size`` chunks across files, and writing (``write_ahead`` documents behind);
-    0 runs a stage inline. ``writing()`` is entered around each change to the store, and only
+    Files are read and chunked, then embedded in calls of ``batch_size`` texts across files, while
+    the store writes on another thread (``write_ahead`` documents behind; 0 writes inline). ``writing()`` is entered around each change to the store, and only
     then: the app passes its write lock, so questions wait for one document's write, never for
     an upload's embedding.
     """
@@ -320,11 +315,8 @@ def ingest_paths(
     writer = Behind(write_ahead)
     try:
         jobs = (_read(slot, path, settings, embedder, known) for slot, path in enumerate(files))
-        for job in ahead(jobs, prepare_ahead, idle=_IDLE):
-            if job is _IDLE:  # the next file is not chunked yet: embed what is waiting meanwhile
-                for done in batcher.part():
-                    writer.put(lambda done=done: write(done))
-            elif job.result is not None:
+        for job in jobs:
+            if job.result is not None:
                 finish(job.slot, job.result)
             elif job.prepared is None:
                 writer.put(lambda job=job: remove(job))

@@ -203,7 +203,7 @@ class Catalog:
 
     def chunk_ids(self, source: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM chunks WHERE source = ? AND state = ? ORDER BY position", (source, LIVE))]
+            "SELECT id FROM chunks WHERE source = ? AND +state = ? ORDER BY position", (source, LIVE))]
 
     def chunks(self, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Live chunks by id, with the metadata a passage carries (pending or dropped ids are absent)."""
@@ -278,8 +278,10 @@ class Catalog:
         with self.transaction() as conn:
             for source, rows, document, facts in changes:
                 new = {r[0] for r in rows}
+                # "+state": without it SQLite may walk chunks_filter over every live chunk (80% of a
+                # 1M-chunk build's time) instead of chunks_source's few rows for one source
                 old = [r[0] for r in conn.execute(
-                    "SELECT id FROM chunks WHERE source = ? AND state = ?", (source, LIVE))]
+                    "SELECT id FROM chunks WHERE source = ? AND +state = ?", (source, LIVE))]
                 gone = [i for i in old if i not in new]
                 conn.executemany("INSERT OR IGNORE INTO garbage (id) VALUES (?)", [(i,) for i in gone])
                 conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in gone])

@@ -48,3 +48,15 @@ def test_mixed_thai_english_and_thai_digits_survive_chunking():
     chunks = chunk_text(text, count, max_tokens=200)
     assert len(chunks) == 1
     assert chunks[0].text == text
+
+
+def test_a_chunk_keeps_its_sentences_as_the_evidence_step_would_split_it():
+    """ingest keeps these spans' vectors, so the chunk is not split a second time; they must be the
+    split the evidence step makes of the chunk alone (Thai digits, dates and English included)."""
+    from prachum.thai.sentences import split_sentences
+
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        for c in chunk_text(text, count, max_tokens=120, overlap_sentences=1):
+            assert c.sentences and c.sentences[0][0] == 0 and c.sentences[-1][1] == len(c.text)
+            assert list(c.sentences) == [(s.start, s.end) for s in split_sentences(c.text)], (seed.name, c.index)

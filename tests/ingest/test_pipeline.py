@@ -155,8 +155,7 @@ def test_chunks_of_many_files_are_embedded_together(tmp_settings, fake_embedder,
     store = IndexStore(tmp_settings)
     # chunked inline, so every file is ready when the embedder is (with the read-ahead thread, an
     # embedder that would wait for the next file embeds a part batch instead: tests/ingest/test_pipeline_batches.py)
-    report = ingest_paths([tmp_path / "docs"], tmp_settings, store, embedder, progress=False, batch_size=4,
-                          prepare_ahead=0)
+    report = ingest_paths([tmp_path / "docs"], tmp_settings, store, embedder, progress=False, batch_size=4)
     assert [r.status for r in report.results] == ["added"] * 6
     assert [r.path.name for r in report.results] == [f"บันทึก_{n:03d}.txt" for n in range(1, 7)]
     # each file is one chunk of one sentence, and both are embedded: three calls, not six (or twelve)
@@ -321,7 +320,7 @@ def test_each_write_is_inside_writing_and_no_embedding_is(tmp_settings, fake_emb
         for path in docs.iterdir():
             path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
         ingest_paths([docs], tmp_settings, store, embedder, progress=False, batch_size=2, writing=writing,
-                     write_ahead=write_ahead, prepare_ahead=0)
+                     write_ahead=write_ahead)
         writes = [e for e, _ in events if e != "embed"]
         pruned = ["lock", "unlock"] if write_ahead else []  # the second run replaced chunks: their sentence vectors go
         assert writes == ["lock", "write", "unlock"] * 3 + pruned

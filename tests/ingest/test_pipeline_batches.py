@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import pytest
 
-from ingest.batches import Behind, EmbedBatcher, Progress, ahead
+from ingest.batches import Behind, EmbedBatcher, Progress
 
 DIM = 4
 
@@ -102,42 +102,6 @@ def test_batch_size_must_be_positive():
         EmbedBatcher(CountingEmbedder(), batch_size=0)
 
 
-def test_ahead_keeps_order_runs_on_another_thread_and_raises_the_producers_error():
-    threads = set()
-
-    def produce(n: int, fail_at: int | None = None):  # type: ignore[no-untyped-def]
-        for i in range(n):
-            threads.add(threading.current_thread().name)
-            if i == fail_at:
-                raise KeyError("รายงานเสีย")
-            yield i
-
-    assert list(ahead(produce(50), depth=3)) == list(range(50))
-    assert threads == {"ingest-prepare"}
-    assert list(ahead(produce(5), depth=0)) == list(range(5))  # inline
-    with pytest.raises(KeyError, match="รายงานเสีย"):
-        list(ahead(produce(10, fail_at=4), depth=2))
-
-
-def test_ahead_stops_its_producer_when_the_consumer_stops():
-    produced = []
-    finished = threading.Event()
-
-    def produce():  # type: ignore[no-untyped-def]
-        try:
-            for i in range(10_000):
-                produced.append(i)
-                yield i
-        finally:
-            finished.set()
-
-    items = ahead(produce(), depth=2)
-    assert next(items) == 0
-    items.close()
-    assert finished.wait(5)
-    assert len(produced) < 100
-
-
 def test_progress_counts_documents_and_grows_the_chunk_total(capsys):
     bar = Progress(documents=2, enabled=True)
     bar.chunked(300)
@@ -183,20 +147,3 @@ def test_behind_can_drop_work_not_yet_started():
     assert ran == [0]
 
 
-def test_ahead_says_when_the_next_item_is_not_ready_and_the_batcher_embeds_a_part_batch():
-    ready = threading.Event()
-    idle = object()
-
-    def produce():  # type: ignore[no-untyped-def]
-        ready.wait(5)
-        yield from ("ก", "ข", "ค")
-
-    embedder = CountingEmbedder()
-    batcher: EmbedBatcher[str] = EmbedBatcher(embedder, batch_size=64)
-    assert batcher.add("แรก", thai_texts("แรก", 3)) == []  # a part batch waits for more
-    items = ahead(produce(), depth=2, idle=idle)
-    assert next(items) is idle  # nothing chunked yet: the consumer may embed meanwhile
-    (done,) = batcher.part()
-    assert done.item == "แรก" and embedder.calls == [3] and batcher.part() == []
-    ready.set()
-    assert [i for i in items if i is not idle] == ["ก", "ข", "ค"]
