@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
+from prachum.meetings import names_match
 from prachum.thai.dates import ENGLISH_MONTH_NAMES, THAI_MONTH_NAMES, format_date
 from prachum.thai.gazetteer import english_name, lookup
 from prachum.thai.text import search_form
@@ -40,7 +41,7 @@ from rag.near_miss import (
     unknown_person,
 )
 from rag.question import MEETING_TYPES, Asked, editions
-from rag.roles import role_spans
+from rag.roles import asked_people, role_spans
 from prachum.slots import SlotSpan, Title, expansion_of, recognise
 from prachum.slots.editions import EditionMention, clause_of
 
@@ -62,6 +63,10 @@ WEEKDAYS = (("วันจันทร์", "Monday"), ("วันอังค�
             ("วันศุกร์", "Friday"), ("วันเสาร์", "Saturday"), ("วันอาทิตย์", "Sunday"))
 _WEEKDAY_BEFORE = re.compile("(?:" + "|".join(d for pair in WEEKDAYS for d in pair) + r")(?:ที่)?,?\s*(?:the\s*)?$", re.I)
 _BRACKETED_ENGLISH = re.compile(r"\(([A-Za-z][^()\u0e00-\u0e7f]{2,})\)")
+_ASSIGNER = re.compile(r"มอบหมาย(?:จาก|โดย)\s*$|\b(?:assigned|delegated|appointed) by\s*$", re.I)
+_ASSIGN_ASKED = re.compile(r"มอบหมาย|\bassign|\bdelegat|\bappoint", re.I)
+# representatives as a group, at the tail of a list or as a body: never "the one who represented"
+_GROUP_MENTION = re.compile(r"(?:และ|คณะ|กรรมการ|โดย)\s*ผู้แทน|ผู้แทน\s*(?:จาก|หน่วยงาน|ถาวร)")
 VENUE_WORDS = re.compile(r"ห้อง|ชั้น|อาคาร|โรงแรม|สถานที่|จากที่ไหน|จากที่ใด|\b(?:room|floor|building|hotel|venue)\b|"
                          r"\bfrom where\b", re.I)
 
@@ -82,6 +87,8 @@ def _accepts(slot: str, span: SlotSpan, asked: Asked, question: str) -> bool:
             names.append(english_name(span.value) or "")
         if any(name and search_form(name).lower() in asked_form for name in names):
             return False  # what the question names is not its answer ("ร่วมกับนางจตุพร" asks for the others)
+        if span.kind == "person" and any(names_match(named, names[0]) for named in asked_people(question)):
+            return False  # named by the given name alone, or in English: "Jatuporn" is นางจตุพร โรจนพานิช
     if slot == "organisation" and asked.org_heads and not span.text.startswith(asked.org_heads) \
             and not str(span.value or "").startswith(asked.org_heads):
         return False  # "which university": not the ministry that stands beside it
@@ -156,10 +163,18 @@ def _in_passing(asked: Asked, pool: Sequence[Sentence], passages: Sequence[Passa
     return None
 
 
+def _cue_positions(sentence: str, cues: Sequence[str]) -> list[int]:
+    """Where the words the answer should stand next to occur in ``sentence``, leaving out a group
+    named in passing: "และผู้แทนจากกรมต่าง ๆ" are representatives, but not the one who represented."""
+    lowered = sentence.lower()
+    groups = [m.span() for m in _GROUP_MENTION.finditer(lowered)]
+    return [m.start() for cue in cues for m in re.finditer(re.escape(cue.lower()), lowered)
+            if not any(a <= m.start() < b for a, b in groups)]
+
+
 def _near_cues(spans: list[SlotSpan], sentence: str, cues: Sequence[str], limit: int) -> list[SlotSpan]:
     """The ``limit`` spans nearest the words the answer should stand next to, back in text order."""
-    lowered = sentence.lower()
-    anchors = [m.start() for cue in cues for m in re.finditer(re.escape(cue.lower()), lowered)]
+    anchors = _cue_positions(sentence, cues)
     if not anchors or len(spans) <= limit:
         return spans[:limit]
     nearest = sorted(spans, key=lambda s: min(min(abs(s.start - a), abs(s.end - a)) for a in anchors))[:limit]
@@ -182,6 +197,9 @@ def _spans_in(slot: str, text: str, asked: Asked, question: str) -> tuple[SlotSp
     spans, seen = [], set()
     for span in recognise(text, FILLERS[slot]):
         key = span.value if span.kind in ("country", "organisation") and span.value else span.text
+        if span.kind == "person" and _ASSIGNER.search(text[max(0, span.start - 30):span.start]) \
+                and not _ASSIGN_ASKED.search(question):
+            continue  # "ได้รับมอบหมายจาก นางพัชรี": she sent the delegate; she neither attended nor represented
         if key not in seen and _accepts(slot, span, asked, question):
             seen.add(key)  # "ประเทศญี่ปุ่น" and "Japan" in one sentence are one country
             spans.append(span)
@@ -236,7 +254,7 @@ def _pool(asked: Asked, passages: Sequence[Passage], sentences: Sequence[Sentenc
     others = [s for s in top if passages[s.passage].source != source and s.score >= OTHER_FLOOR * best.score]
     pool = [s for s in same + others if _names_the_meeting(asked, s, passages[s.passage])] or same + others
     if asked.cues:
-        pool.sort(key=lambda s: not any(cue.lower() in s.text.lower() for cue in asked.cues))
+        pool.sort(key=lambda s: not _cue_positions(s.text, asked.cues))
     return pool
 
 
@@ -264,7 +282,8 @@ def display(span: SlotSpan, lang: str) -> str:
         return names[month] + (f" {year + 543 if lang == 'th' else year}" if year else "")
     if span.kind == "title" and isinstance(span.value, Title):
         return span.value.reads(lang)
-    if span.kind == "role" and lang == "en" and (english := _BRACKETED_ENGLISH.search(span.text)):
+    if span.kind == "role" and lang == "en" and (english := _BRACKETED_ENGLISH.search(span.text)) \
+            and " " in english.group(1).strip():  # "(SOCA Leader of Thailand)", not an acronym alone: "(SOMSWD)"
         return english.group(1)
     if span.kind == "named" and isinstance(span.value, Title):
         return span.value.reads(lang) if lang == "en" else span.text.strip()
@@ -330,7 +349,10 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
             where = [s for s in where if _of_type(asked, s, passages[s.passage])]
             if not where or not any(_spans(slot, s, asked, question) for s in where):
                 return CitedAnswer(type_refusal(slot, asked), _nearest(passages, pool), refused=True)
-        pick = _pick(slot, where, picks, asked, question)
+        pick = None
+        if slot == "person" and asked.composition:  # who took part, as the record lists them: bodies too
+            pick = _pick("list", where, picks, asked, question)
+        pick = pick or _pick(slot, where, picks, asked, question)
         if pick is None and slot in ("year", "month"):  # none written alone: the date that holds it
             pick = _pick("date", where, picks, asked, question)
         if pick is None and slot == "date" and only is not None and not asked.day:  # "ในเดือนธันวาคม ศกนี้"

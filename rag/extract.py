@@ -101,7 +101,13 @@ def options(lines: Sequence[Line], asked: Asked, question: str, anchors: Sequenc
                         _is_anchor(earlier[1], lang, anchors), len(earlier[1].text)):
                     found[label] = (line, span)
         for label in [lb for lb in found if any(lb != other and lb in other for other in found)]:
-            del found[label]  # "นางจตุพร" alone is the same person as "นางจตุพร โรจนพานิช"
+            # "นางจตุพร" alone is the same person as "นางจตุพร โรจนพานิช": one stays, the extractive answer's
+            # own span when it is one of them
+            if label in found and _is_anchor(found[label][1], lang, anchors):
+                for other in [o for o in found if o != label and label in o and not _is_anchor(found[o][1], lang, anchors)]:
+                    del found[other]
+            elif label in found:
+                del found[label]
         # The extractive answer's facts, when it found some for this slot, are the only options: its
         # rules (the meeting named, the cue words, the record of the other facts) choose better than
         # a 1.5B model does (measured on the seed facts); the model only phrases them.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from rag.question import analyse
+from rag.question import analyse, question_language
 from prachum.slots import recognise
 
 if TYPE_CHECKING:  # langchain is loaded with the LLM; the extractive path never needs it (#9)
@@ -35,6 +35,8 @@ def refers_back(question: str, history: Sequence[Turn]) -> bool:
 
 
 _PERSON_REF = re.compile(r"(?:เขา|เธอ|ท่าน(?!ใด))|\b(?:he|she|him|her|his|hers)\b", re.I)
+_NAMED_MEETING = re.compile(r"การประชุม\s*((?:\d+\w*\s+)?[A-Za-z][A-Za-z0-9+\-]*(?:\s+[A-Za-z0-9+\-]+)*)|"
+                            r"\b(?:at|in|of|during) the ((?:\d+\w*\s+)?[A-Z][A-Za-z0-9+\-]*(?:\s+[A-Z0-9][A-Za-z0-9+\-]*)*)")
 _MEETING_REF = re.compile(r"การประชุม(?:นั้น|นี้|ดังกล่าว)|ครั้ง(?:นั้น|นี้)|\b(?:that|this|the same) meeting\b", re.I)
 
 
@@ -56,6 +58,12 @@ def _meeting(question: str) -> str | None:
     return " ".join(asked.acronyms) + (f" ครั้งที่ {asked.edition}" if asked.edition else "")
 
 
+def _meeting_name(question: str) -> str | None:
+    """The meeting a question names by its Latin name ("การประชุม SOCA Retreat", "at the 16th SOCCOM")."""
+    match = _NAMED_MEETING.search(question)
+    return next((g for g in match.groups() if g), None) if match else None
+
+
 def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
     """Without an LLM: a pronoun becomes the person the last answer named, "that meeting" the
     meeting the last question named; otherwise the previous question's words give the context."""
@@ -65,6 +73,10 @@ def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
         possessive = re.compile(r"\b(?:his|her)\b", re.I)
         rewritten = possessive.sub(f"{person}'s", rewritten) if possessive.search(rewritten) else rewritten
         rewritten = _PERSON_REF.sub(person + " ", rewritten, count=1).replace("  ", " ")
+        # a person's post or capacity changes from meeting to meeting: the one asked about stays
+        if not analyse(rewritten).acronyms and (meeting := _meeting_name(previous_question)):
+            rewritten = rewritten.rstrip(" ?") + (f" at the {meeting}?" if question_language(question) == "en"
+                                                  else f" ในการประชุม {meeting}")
     if _MEETING_REF.search(rewritten) and (meeting := _meeting(previous_question)):
         rewritten = _MEETING_REF.sub(lambda m: f"การประชุม {meeting} " if m.group().startswith(("การ", "ครั้ง"))
                                      else f"the {meeting} meeting", rewritten, count=1).replace("  ", " ").strip()

@@ -81,9 +81,10 @@ _UNITS = (
 _ROLES = (
     (r"เจ้าภาพ|\bhost", ("เจ้าภาพ", "host")),
     (r"ประธาน|\bchair", ("ประธาน", "chair")),
-    (r"จัดโดย|ผู้จัด|\borgani[sz]", ("จัด", "organi")),
+    (r"จัดโดย|ผู้จัด|(?:ใด|ไหน|ใคร)\s*(?:เป็นผู้)?จัด|\borgani[sz]", ("จัด", "organi")),
     (r"เปิด|\bopen", ("เปิด", "open")),
-    (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent")),
+    # the one who represents a country is the one assigned to lead its delegation
+    (r"ผู้แทน|\brepresent", ("ผู้แทน", "represent", "ได้รับมอบหมาย", "หัวหน้าคณะ", "leader of")),
     (r"นำเสนอ|\bpresent", ("นำเสนอ", "present")),
     (r"เข้าร่วม|\battend|\bjoin", ("เข้าร่วม", "attend", "join")),
     (r"ร่วมกับ|\balong with\b|\btogether with\b|\baccompan", ("พร้อมด้วย", "ร่วมกับ", "accompan")),
@@ -123,6 +124,7 @@ POSITIONS = (
 )
 _POSITIONS = tuple((thai, re.compile(pattern, re.I)) for thai, _, pattern in POSITIONS)
 POSITION_EN = {thai: english for thai, english, _ in POSITIONS}
+_COMPOSITION = re.compile(r"ประกอบด้วย|\bconsist(?:s|ed)? of\b|\bcomposed of\b|\bmade up of\b", re.I)
 _DAY = re.compile(r"วันที่เท่าไ|วันที่ใด|วันไหน|วันอะไร|\bwhat date\b|\bwhich (?:day|date)s?\b|\bon what (?:date|day)\b", re.I)
 _ENDING = re.compile(r"สิ้นสุด|เสร็จสิ้น|เลิก|ปิดการประชุม|\b(?:end|ended|ends|finish|finished|close|closed)\b", re.I)
 _PLURAL = re.compile(r"บ้าง|ทั้งหมด|เจ้าภาพร่วม|ร่วมกับ|\bco-?host|\bjointly\b|\balong with\b|\btogether with\b|\b(?:countries|people|persons|members|organi[sz]ations|agencies|participants)\b|"
@@ -158,6 +160,7 @@ class Asked:
     capacity: bool = False  # "ในฐานะใด", "in what capacity": what they acted as, not their post
     period_asked: bool = False  # "during which dates": a range of days or years answers first
     weekday: bool = False  # "ตรงกับวันอะไร": the answer's date says its weekday as the record writes it
+    composition: bool = False  # "ผู้เข้าร่วมประกอบด้วยใครบ้าง": the record's list of who took part, groups included
 
     @property
     def wants_slots(self) -> bool:
@@ -237,6 +240,7 @@ def analyse(question: str) -> Asked:
         capacity="role" in slots and bool(re.search(_CAPACITY_ASKED, form, re.I)),
         period_asked=bool(_RANGE.search(form)),
         weekday=bool(_WEEKDAY.search(form)),
+        composition=bool(_COMPOSITION.search(form)),
     )
 
 

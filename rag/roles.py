@@ -10,6 +10,7 @@ in a sentence about them: the position the people recogniser reads after the nam
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from prachum.meetings import names_match
 from prachum.slots import SlotSpan, recognise
@@ -22,11 +23,13 @@ summit workshop secretariat inspector-general director-general permanent secreta
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){0,2}\b")
 _POSSESSIVE = re.compile(r"['’]s\b")
 # after "ในฐานะ"/"ในนาม": up to a bracketed English form's end, or to the next clause word
-_CAPACITY = re.compile(r"(?:ในฐานะ|ในนาม|\bas\b)\s*")
+_CAPACITY = re.compile(r"(?:ในฐานะ|ในนาม|ปฏิบัติหน้าที่|\bas\b)\s*")
+_THAI_CAPACITY = re.compile(r"ในฐานะ|ในนาม|ปฏิบัติหน้าที่")  # "as" alone is too common to mark a capacity without a name
 _CLAUSE_END = re.compile(r"\s(?:เกี่ยวกับ|ได้|โดย|ซึ่ง|และ|พร้อม|ณ|เพื่อ|ต่อ|ให้|เมื่อ|ผ่าน)|[,;]|$")
 MAX_CAPACITY = 140
 
 
+@lru_cache(maxsize=256)  # compose asks it of every person span it weighs
 def asked_people(question: str) -> tuple[str, ...]:
     """The people a question names: Thai names as the recogniser reads them, English names as runs of
     capitalised words that are not question words or bodies ("Akkapong Srisubat's" -> Akkapong Srisubat)."""
@@ -44,9 +47,9 @@ def _is_named(span: SlotSpan, people: tuple[str, ...]) -> bool:
     return bool(name) and any(names_match(asked, name) or names_match(name, asked) for asked in people)
 
 
-def _capacity_after(text: str, start: int) -> tuple[int, int] | None:
+def _capacity_after(text: str, start: int, within: int = 200) -> tuple[int, int] | None:
     match = _CAPACITY.search(text, start)
-    if match is None or match.start() - start > 200:
+    if match is None or match.start() - start > within:
         return None
     begin = match.end()
     bracket = text.find("(", begin, begin + MAX_CAPACITY)
@@ -62,6 +65,9 @@ def _capacity_after(text: str, start: int) -> tuple[int, int] | None:
 def role_spans(text: str, people: tuple[str, ...], capacity: bool) -> list[SlotSpan]:
     """The named person's capacity (``capacity``) or position in ``text``; nothing when the sentence
     does not name them."""
+    if not people:  # "what did Thailand present, and in what capacity": the capacity the sentence gives
+        where = _capacity_after(text, 0, within=len(text)) if capacity and _THAI_CAPACITY.search(text) else None
+        return [SlotSpan("role", where[0], where[1], text[where[0]:where[1]], text[where[0]:where[1]].strip())] if where else []
     named = [s for s in recognise(text, ["person"]) if _is_named(s, people)]
     found = []
     for person in named:

@@ -40,6 +40,7 @@ def countries(text: str) -> list[SlotSpan]:
 # bodies the gazetteer does not know, read by their head noun: "มหาวิทยาลัยเคมบริดจ์",
 # "กระทรวงวัฒนธรรม เยาวชน และการกีฬา" (a name of listed parts ends with "และ" and the last one)
 ORG_HEADS = ("มหาวิทยาลัย", "สำนักงาน", "กระทรวง", "สถาบัน")
+_COUNTRY_AFTER = re.compile(r"\s{0,2}(?:(?:ของ)?(?:ประเทศ)?)")
 _HEADED = re.compile(rf"(?:{'|'.join(ORG_HEADS)})[ก-๙]{{2,}}(?:(?:\s[ก-๙]+){{1,3}}\sและ[ก-๙]+)?")
 
 
@@ -50,7 +51,20 @@ def organisations(text: str) -> list[SlotSpan]:
     headed = [span("organisation", text, m.start(), m.end(), m.group()) for m in _HEADED.finditer(text)
               if not any(k.start <= m.start() < k.end or m.start() <= k.start < m.end() for k in known)
               and word_start(text, m.start())]
-    return sorted(known + headed, key=lambda s: s.start)
+    return [_with_country(s, text) for s in sorted(known + headed, key=lambda s: s.start)]
+
+
+def _with_country(body: SlotSpan, text: str) -> SlotSpan:
+    """A ministry written with its country right after it is that country's ministry, and is named so:
+    "กระทรวงวัฒนธรรม เยาวชน และการกีฬา เนการาบรูไนดารุสซาลาม" (Brunei's, not Thailand's)."""
+    if not body.text.startswith("กระทรวง"):
+        return body
+    after = _COUNTRY_AFTER.match(text, body.end)
+    country = next((c for c in find_countries(text[after.end():after.end() + 40]) if c.start == 0), None) if after else None
+    if country is None or country.entry.thai == "ไทย":  # a Thai ministry keeps its own name (and English)
+        return body
+    end = after.end() + country.end
+    return span("organisation", text, body.start, end, text[body.start:end])
 
 
 def spells(acronym: str, long: str) -> bool:

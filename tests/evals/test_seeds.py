@@ -49,13 +49,13 @@ class FakeAnswer:
 # --- loading and subsets ----------------------------------------------------------------------
 def test_load_facts_reads_the_real_file():
     items = load_facts()
-    assert len(items) == 137
+    assert len(items) == 141
     first = items[0]
     assert first.id == "q001" and first.answerable and first.lang == "th"
     assert SOMSWD in first.sources
     assert any("๒๔ กันยายน ๒๕๖๓" in forms for forms in first.facts)
     assert sum(not i.answerable for i in items) == 31
-    assert sum(i.lang == "en" for i in items) == 79
+    assert sum(i.lang == "en" for i in items) == 81
 
 
 def test_load_facts_names_the_bad_line(tmp_path: Path):

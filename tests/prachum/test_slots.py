@@ -195,6 +195,13 @@ def test_a_foreign_ministry_is_not_a_thai_one():
     text = "ซึ่งจัดโดยกระทรวงวัฒนธรรม เยาวชน และการกีฬา เนการาบรูไนดารุสซาลาม ในฐานะประธานอาเซียน"
     assert "กระทรวงวัฒนธรรม" not in texts(text, "organisation")
     assert texts(text, "country") == ["เนการาบรูไนดารุสซาลาม"]
+    # and it is named with its country, so "which ministry organised it" answers whose it is
+    assert texts(text, "organisation") == ["กระทรวงวัฒนธรรม เยาวชน และการกีฬา เนการาบรูไนดารุสซาลาม"]
+    assert texts("ผู้แทนกระทรวงสาธารณสุขของประเทศญี่ปุ่น กล่าว", "organisation") == ["กระทรวงสาธารณสุขของประเทศญี่ปุ่น"]
+    # a Thai ministry keeps its canonical name; a body that is not a ministry is not joined to a list of countries
+    [thai] = recognise("กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ ประเทศไทย เป็นเจ้าภาพ", ("organisation",))
+    assert thai.text == thai.value == "กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์"
+    assert texts("สำนักเลขาธิการอาเซียน ญี่ปุ่น จีน", "organisation") == ["สำนักเลขาธิการอาเซียน"]
 
 
 # ---- expansions ---------------------------------------------------------------------------------------------

@@ -163,3 +163,22 @@ def test_an_end_time_is_given_only_by_a_time_range():
 def test_when_a_mentioned_meeting_is_to_be_held_the_month_answers():
     short = answer("When will the 17th SOMSWD be held?", (MENTIONS,))
     assert not short.refused and short.text.startswith("December")
+
+
+DELEGATION = Passage(
+    id="deleg", source="/r/deleg.txt", title="SOCA Retreat", date="2021-02-08", score=1.0, dense=0.9, lexical=2.0,
+    # as the record is split: the head of delegation's sentence does not say ผู้แทน, the next one
+    # names the representatives who came along, and one of the companions, beside it
+    text=("เมื่อวันที่ 8 ก.พ. 64 นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ "
+          "ได้รับมอบหมายจาก นางพัชรี อารยะกุล ปลัดกระทรวงฯ ให้ปฏิบัติหน้าที่หัวหน้าเจ้าหน้าที่อาวุโสของประเทศไทย "
+          "(SOCA Leader of Thailand) พร้อมด้วยนายอรรคพงษ์ ศรีสุบัติ กรมพัฒนาสังคมและสวัสดิการ\n"
+          "นางสาววิมลรัตน์ รัชชุกูล ผู้อำนวยการกองการต่างประเทศ และผู้แทนหน่วยงานที่เกี่ยวข้อง "
+          "เข้าร่วมการประชุม (SOCA Retreat) ผ่านระบบการประชุมทางไกล (Video Conference)"),
+)
+
+
+def test_the_one_who_represented_is_the_one_assigned_not_a_companion_beside_the_word_representatives():
+    for question in ("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat", "Who represented Thailand at the SOCA Retreat?",
+                     "ใครเป็นหัวหน้าคณะผู้แทนไทยในการประชุม SOCA Retreat"):
+        short = answer(question, (DELEGATION,))
+        assert short.text.startswith("นางจตุพร โรจนพานิช"), (question, short.text)

@@ -97,3 +97,29 @@ def test_a_definition_of_a_term_the_records_never_use_is_refused():
     # a term the records use is answered from them; a factoid "what was the X of Y" is not a definition
     assert not answer("AHMM คืออะไร").refused
     assert not answer("What was the theme of the 15th AHMM?").refused
+
+
+LABOUR = Passage(
+    id="l", source="/r/labour.txt", title="การประชุมเจ้าหน้าที่อาวุโสด้านแรงงานอาเซียน ครั้งที่ ๑๘ (18th SLOM)", date="2023-06-02",
+    score=1.0, dense=0.9, lexical=2.0,
+    text=("วันที่ ๒ มิถุนายน ๒๕๖๖ นางสาวสุดา มีสุข ผู้ตรวจราชการกระทรวงแรงงาน ได้รับมอบหมายจากปลัดกระทรวงแรงงาน "
+          "ให้ปฏิบัติหน้าที่หัวหน้าเจ้าหน้าที่อาวุโสด้านแรงงานของประเทศไทย (SLOM Leader of Thailand) "
+          "เข้าร่วมการประชุมเจ้าหน้าที่อาวุโสด้านแรงงานอาเซียน ครั้งที่ ๑๘ (18th SLOM) ผ่านระบบการประชุมทางไกล\n"
+          "ในการประชุมนี้ ไทยได้นำเสนอในหัวข้อ “การคุ้มครองแรงงานข้ามชาติ” (Protection of Migrant Workers) "
+          "ในนามประธานคณะทำงานด้านแรงงานข้ามชาติ (ACMW) ซึ่งจัดโดยกระทรวงทรัพยากรมนุษย์ มาเลเซีย"),
+)
+
+
+def test_a_capacity_is_what_a_person_was_assigned_to_act_as_or_what_a_country_presented_as():
+    acted = answer("In what capacity did Suda Meesuk attend the 18th SLOM?", (LABOUR,))
+    assert acted.text.startswith("SLOM Leader of Thailand")
+    both = answer("ในการประชุม 18th SLOM ไทยนำเสนอหัวข้อใด ในฐานะอะไร", (LABOUR,))
+    assert "การคุ้มครองแรงงานข้ามชาติ" in both.text and "ประธานคณะทำงานด้านแรงงานข้ามชาติ" in both.text
+    english = answer("At the 18th SLOM, what topic did Thailand present and in what capacity?", (LABOUR,))
+    assert "Protection of Migrant Workers" in english.text
+    assert "ประธานคณะทำงานด้านแรงงานข้ามชาติ (ACMW)" in english.text, "an acronym alone does not stand for the capacity"
+
+
+def test_a_ministry_is_named_with_the_country_written_after_it():
+    short = answer("หน่วยงานใดจัดการประชุม 18th SLOM", (LABOUR,))
+    assert short.text.startswith("กระทรวงทรัพยากรมนุษย์ มาเลเซีย")

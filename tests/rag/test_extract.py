@@ -293,7 +293,7 @@ def test_engine_believes_an_empty_fact_list_only_without_strong_evidence(seed_in
 
 
 def test_engine_answers_from_the_letters_the_model_picks(seed_index):
-    question = "Who represented Thailand at the SOCA Retreat and when was it held?"
+    question = "Who was the SOCA Leader of Thailand at the SOCA Retreat, and when was it held?"
     engine = _engine(seed_index, ['{"f":"AB","a":"{A} represented Thailand on {B}."}'])  # A: the short answer's person, B: its date
     captured = {}
     original = engine.compose

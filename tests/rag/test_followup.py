@@ -6,7 +6,7 @@ from itertools import cycle
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from rag.followup import refers_back, rewrite
+from rag.followup import heuristic_rewrite, refers_back, rewrite
 
 HISTORY = [("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat", "นางจตุพร โรจนพานิช [1]")]
 
@@ -34,9 +34,9 @@ def test_a_stand_alone_question_is_kept_as_it_is_and_the_llm_is_not_asked():
 
 
 def test_without_an_llm_a_pronoun_becomes_the_person_the_last_answer_named():
-    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, None) == "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร"
+    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, None).startswith("นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร")
     english = [("Who represented Thailand at the SOCA Retreat?", "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวง [1]")]
-    assert rewrite("What was her position?", english, None) == "What was นางจตุพร โรจนพานิช's position?"
+    assert rewrite("What was her position?", english, None).startswith("What was นางจตุพร โรจนพานิช's position")
 
 
 def test_without_an_llm_that_meeting_becomes_the_meeting_the_last_question_named():
@@ -55,3 +55,13 @@ def test_the_llm_rewrite_uses_its_first_line_and_an_empty_reply_falls_back():
     reply = "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร\n(rewritten)"
     assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake(reply)) == "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร"
     assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake("   ")).startswith("นางจตุพร โรจนพานิช")
+
+
+def test_a_persons_post_is_asked_at_the_meeting_the_last_question_named():
+    """นางจตุพร was an assistant permanent secretary at one meeting and an inspector-general at another."""
+    thai = heuristic_rewrite("เขาดำรงตำแหน่งอะไร", [("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat",
+                                                    "นางจตุพร โรจนพานิช ผู้ช่วยปลัดกระทรวง [1]")])
+    assert thai == "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร ในการประชุม SOCA Retreat"
+    english = heuristic_rewrite("What was her position?", [("Who represented Thailand at the 16th SOCCOM?",
+                                                           "นางจตุพร โรจนพานิช [1]")])
+    assert english == "What was นางจตุพร โรจนพานิช's position at the 16th SOCCOM?"

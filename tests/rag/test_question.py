@@ -67,3 +67,10 @@ def test_the_answer_language_follows_the_question():
     assert question_language("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat") == "th"
     assert question_language("Who represented Thailand at the SOCA Retreat?") == "en"
     assert analyse("Who represented Thailand?").lang == "en" and analyse("SOCA จัดเมื่อไร").lang == "th"
+
+
+def test_who_organised_and_who_represented_name_the_words_their_answer_stands_next_to():
+    assert "จัด" in analyse("หน่วยงานใดจัดการประชุมภาคีหุ้นส่วน เมื่อวันที่ ๒๖ ส.ค. ๖๔").cues
+    assert "organi" in analyse("Which ministry organised the Partnership Conference?").cues
+    assert "ได้รับมอบหมาย" in analyse("ใครเป็นผู้แทนประเทศไทยในการประชุม SOCA Retreat").cues
+    assert "ได้รับมอบหมาย" in analyse("Who represented Thailand at the SOCA Retreat?").cues
