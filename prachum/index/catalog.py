@@ -35,6 +35,10 @@ CREATE INDEX IF NOT EXISTS chunks_source ON chunks (source, state);
 CREATE INDEX IF NOT EXISTS chunks_state ON chunks (state);  -- for pending rows; lookups by id say +state, or SQLite scans every live chunk
 -- what filters read, small beside the texts: a narrow filter scans this, not every chunk's row
 CREATE INDEX IF NOT EXISTS chunks_filter ON chunks (state, date_ord, source, acronyms, id);
+-- the same by date: a period ("undated, or within these days") is two ranges of it, not a scan (1M: 5 ms, not 200)
+CREATE INDEX IF NOT EXISTS chunks_by_date ON chunks (date_ord, state, acronyms, source, id);
+-- the same by id: whether given chunks pass a filter is read here, not from their rows (1,000 ids: 0.5 s at 1M)
+CREATE INDEX IF NOT EXISTS chunks_by_id ON chunks (id, state, date_ord, source, acronyms);
 CREATE TABLE IF NOT EXISTS garbage (id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -226,14 +230,16 @@ class Catalog:
     def passing(self, condition: str, params: Sequence[Any], among: Sequence[str] | None = None) -> set[str]:
         """Live chunk ids that meet an SQL ``condition`` (prachum.index.dense_filter), of ``among`` or of all."""
         if among is None:
+            index = "chunks_by_date" if "date_ord" in condition else "chunks_filter"
             return {r[0] for r in self.conn.execute(
-                f"SELECT id FROM chunks INDEXED BY chunks_filter WHERE state = ? AND ({condition})", (LIVE, *params))}
+                f"SELECT id FROM chunks INDEXED BY {index} WHERE state = ? AND ({condition})", (LIVE, *params))}
         out: set[str] = set()
         step = max(1, _BATCH - len(params))
         for i in range(0, len(among), step):
             part = among[i : i + step]
             out |= {r[0] for r in self.conn.execute(
-                f"SELECT id FROM chunks WHERE +state = ? AND id IN ({_marks(len(part))}) AND ({condition})",
+                f"SELECT id FROM chunks INDEXED BY chunks_by_id WHERE state = ? AND id IN ({_marks(len(part))}) "
+                f"AND ({condition})",
                 (LIVE, *part, *params))}
         return out
 

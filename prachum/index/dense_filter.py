@@ -3,11 +3,11 @@
 Why: at 100,000 chunks a Chroma query with a ``where`` (a meeting question naming an
 acronym and a year) took 0.3-1.2 s, all of it Chroma's scan of its metadata, while the
 same query unfiltered took 4 ms. So the store asks Chroma for the ``OVERFETCH`` x k
-nearest chunks unfiltered and keeps those the catalog says pass; when at least k pass
-they are exactly the k nearest that pass. A filter so narrow that fewer pass is
+nearest chunks unfiltered and keeps those the catalog says pass (``WIDEN`` times more when
+too few do); when at least k pass they are exactly the k nearest that pass. A filter so narrow that fewer pass is
 answered from the catalog's own list of passing ids (an index scan): up to ``EXACT_IDS``
 of them by exact cosine over their vectors (Chroma's query among a short id list took
-~200 ms, reading 100 vectors ~10 ms), more by Chroma's query among those ids. The ``where`` is the one ``Filters.chroma_where`` writes, read
+~200 ms at 100k and 400-600 ms at 1M, reading 100 vectors ~10 ms), more by Chroma's query among those ids. The ``where`` is the one ``Filters.chroma_where`` writes, read
 here as SQL over the catalog's chunk columns; a shape this module does not know is
 left to Chroma (:class:`Unsupported`).
 """
@@ -19,8 +19,12 @@ import numpy as np
 
 # unfiltered candidates per result wanted before the catalog filters them
 OVERFETCH = 20
-# up to this many passing chunks their vectors are read and compared here (~0.1 ms a vector)
-EXACT_IDS = 1000
+# then this many times more: at 1M chunks 2,000 nearest cost ~45 ms and checking them ~15 ms, where
+# a query among a month's 6,300 ids cost ~190 ms
+WIDEN = 10
+# up to this many passing chunks their vectors are read and compared here (~0.1 ms a vector; at 1M
+# chunks 1,500 vectors took 130-290 ms where Chroma's query among the same ids took 410-640 ms)
+EXACT_IDS = 2500
 # beyond this many passing chunks an id list costs Chroma more than its own filter
 MAX_IDS = 50_000
 
@@ -81,10 +85,11 @@ def filtered_nearest(nearest: Callable[..., dict[str, float]], collection: Any, 
         condition, params = where_sql(where)
     except Unsupported:
         return nearest(embedding, k, where=where)
-    near = nearest(embedding, k * OVERFETCH)
-    passing = catalog.passing(condition, params, list(near))
-    if len(passing) >= k or len(near) < k * OVERFETCH:  # the k nearest that pass, or all there are
-        return dict([(i, s) for i, s in near.items() if i in passing][:k])
+    for wanted in (k * OVERFETCH, k * OVERFETCH * WIDEN):
+        near = nearest(embedding, wanted)
+        passing = catalog.passing(condition, params, list(near))
+        if len(passing) >= k or len(near) < wanted:  # the k nearest that pass, or all there are
+            return dict([(i, s) for i, s in near.items() if i in passing][:k])
     allowed = sorted(catalog.passing(condition, params))
     if len(allowed) > MAX_IDS:
         return nearest(embedding, k, where=where)

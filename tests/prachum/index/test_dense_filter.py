@@ -48,13 +48,15 @@ def chroma_own(store: IndexStore, vector, k: int, where: dict) -> dict[str, floa
     return {i: 1.0 - d for i, d in zip(got["ids"][0], got["distances"][0])}
 
 
-# (20, 1000): the nearest unfiltered that pass; (1, 1000): too few of them pass, so the passing ids'
-# vectors are compared here; (1, 0): Chroma searches among the passing ids
-@pytest.mark.parametrize(("overfetch", "exact_ids"), [(20, 1000), (1, 1000), (1, 0)])
+# (20, 10, 1000): the nearest unfiltered that pass; (1, 10, 1000): too few pass, then enough of ten
+# times more; (1, 1, 1000): too few pass either way, so the passing ids' vectors are compared here;
+# (1, 1, 0): Chroma searches among the passing ids
+@pytest.mark.parametrize(("overfetch", "widen", "exact_ids"), [(20, 10, 1000), (1, 10, 1000), (1, 1, 1000), (1, 1, 0)])
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)
-def test_filtered_dense_search_equals_chromas_own_filter(store, fake_embedder, filters, overfetch, exact_ids,
+def test_filtered_dense_search_equals_chromas_own_filter(store, fake_embedder, filters, overfetch, widen, exact_ids,
                                                          monkeypatch):
     monkeypatch.setattr(dense_filter, "OVERFETCH", overfetch)
+    monkeypatch.setattr(dense_filter, "WIDEN", widen)
     monkeypatch.setattr(dense_filter, "EXACT_IDS", exact_ids)
     where = filters.chroma_where()
     allowed = set(store.collection.get(where=where, include=[])["ids"])
