@@ -349,10 +349,9 @@ def compose(question: str, asked: Asked, passages: Sequence[Passage], sentences:
             where = [s for s in where if _of_type(asked, s, passages[s.passage])]
             if not where or not any(_spans(slot, s, asked, question) for s in where):
                 return CitedAnswer(type_refusal(slot, asked), _nearest(passages, pool), refused=True)
-        pick = None
-        if slot == "person" and asked.composition:  # who took part, as the record lists them: bodies too
-            pick = _pick("list", where, picks, asked, question)
-        pick = pick or _pick(slot, where, picks, asked, question)
+        # "ผู้เข้าร่วมประกอบด้วยใครบ้าง": who took part as the record lists them, bodies too
+        listed = _pick("list", where, picks, asked, question) if slot == "person" and asked.composition else None
+        pick = listed or _pick(slot, where, picks, asked, question)
         if pick is None and slot in ("year", "month"):  # none written alone: the date that holds it
             pick = _pick("date", where, picks, asked, question)
         if pick is None and slot == "date" and only is not None and not asked.day:  # "ในเดือนธันวาคม ศกนี้"

@@ -123,3 +123,14 @@ def test_a_capacity_is_what_a_person_was_assigned_to_act_as_or_what_a_country_pr
 def test_a_ministry_is_named_with_the_country_written_after_it():
     short = answer("หน่วยงานใดจัดการประชุม 18th SLOM", (LABOUR,))
     assert short.text.startswith("กระทรวงทรัพยากรมนุษย์ มาเลเซีย")
+
+
+def test_who_the_participants_consisted_of_is_the_records_list_bodies_included():
+    meeting = Passage(
+        id="m", source="/r/m.txt", title="การประชุม 18th SLOM", date="2023-06-02", score=1.0, dense=0.9, lexical=2.0,
+        text=("นางสาวสุดา มีสุข ผู้ตรวจราชการกระทรวงแรงงาน เข้าร่วมการประชุม 18th SLOM "
+              "ทั้งนี้ ผู้เข้าร่วมประชุมประกอบด้วย เจ้าหน้าที่อาวุโสด้านแรงงานของประเทศสมาชิกอาเซียน "
+              "ผู้แทนองค์การแรงงานระหว่างประเทศ และผู้แทนจากสำนักเลขาธิการอาเซียน"))
+    short = answer("ผู้เข้าร่วมประชุม 18th SLOM ประกอบด้วยใครบ้าง", (meeting,))
+    assert "องค์การแรงงานระหว่างประเทศ" in short.text and "สำนักเลขาธิการอาเซียน" in short.text
+    assert answer("ใครเข้าร่วมการประชุม 18th SLOM", (meeting,)).text.startswith("นางสาวสุดา")  # not asked: no list
