@@ -100,17 +100,13 @@ def options(lines: Sequence[Line], asked: Asked, question: str, anchors: Sequenc
                 if earlier is None or (_is_anchor(span, lang, anchors), len(span.text)) > (
                         _is_anchor(earlier[1], lang, anchors), len(earlier[1].text)):
                     found[label] = (line, span)
+        anchored = {lb for lb, (_, span) in found.items() if _is_anchor(span, lang, anchors)}
         for label in [lb for lb in found if any(lb != other and lb in other for other in found)]:
-            # "นางจตุพร" alone is the same person as "นางจตุพร โรจนพานิช": one stays, the extractive answer's
-            # own span when it is one of them
-            if label in found and _is_anchor(found[label][1], lang, anchors):
-                for other in [o for o in found if o != label and label in o and not _is_anchor(found[o][1], lang, anchors)]:
-                    del found[other]
-            elif label in found:
-                del found[label]
-        # The extractive answer's facts, when it found some for this slot, are the only options: its
-        # rules (the meeting named, the cue words, the record of the other facts) choose better than
-        # a 1.5B model does (measured on the seed facts); the model only phrases them.
+            # "นางจตุพร" alone is "นางจตุพร โรจนพานิช": one stays, the extractive answer's own if either is
+            gone = [o for o in found if o != label and label in o and o not in anchored] if label in anchored else [label]
+            found = {lb: f for lb, f in found.items() if lb not in gone}
+        # The extractive answer's facts, when it found some for this slot, are the only options: its rules
+        # (the meeting named, the cue words, the other facts' record) choose better than a 1.5B model does.
         chosen = [f for f in found.values() if _is_anchor(f[1], lang, anchors)]
         room = min(MAX_PER_SLOT + (2 if asked.plural else 0), MAX_OPTIONS - len(out))
         out += [Option(LETTERS[len(out) + i], slot, line, span, asked.plural and slot in _MANY, bool(chosen))
