@@ -14,7 +14,7 @@ from typing import Callable
 
 from pythainlp.tokenize import word_tokenize
 
-from prachum.thai.sentences import Span, split_sentences
+from prachum.thai.sentences import Span, split_sentences, strip_span
 
 TokenCounter = Callable[[str], int]
 
@@ -42,13 +42,8 @@ def _split_long(text: str, span: Span, fits: Callable[[str], bool]) -> list[Span
             start = cursor
         cursor = end
     pieces.append(Span(start, span.end, span.paragraph))
-    trimmed = []  # a piece ends at a word, which may be a space: a sentence never holds one at its ends
-    for p in pieces:
-        piece = text[p.start:p.end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            trimmed.append(Span(p.start + lead, p.start + len(piece.rstrip()), p.paragraph))
-    return trimmed
+    # a piece ends at a word, which may be a space: trimmed as split_sentences trims a sentence
+    return [Span(*inner, p.paragraph) for p in pieces if (inner := strip_span(text, p.start, p.end)) is not None]
 
 
 def chunk_text(

@@ -236,7 +236,6 @@ def _read(slot: int, path: Path, settings: Settings, embedder: SupportsEmbedding
     return job
 
 
-
 def _remove_emptied(job: _Job, store: IndexStore, writing: Writing) -> FileResult:
     try:
         with writing():
@@ -291,9 +290,9 @@ def ingest_paths(
     """Ingest files and folders; one FileResult per file, in the order found, whatever happens to each.
 
     Files are read and chunked, then embedded in calls of ``batch_size`` texts across files, while
-    the store writes on another thread (``write_ahead`` documents behind; 0 writes inline). ``writing()`` is entered around each change to the store, and only
-    then: the app passes its write lock, so questions wait for one document's write, never for
-    an upload's embedding.
+    the store writes on another thread (``write_ahead`` documents behind; 0 writes inline).
+    ``writing()`` is entered around each change to the store, and only then: the app passes its
+    write lock, so questions wait for one document's write, never for an upload's embedding.
     """
     started = time.perf_counter()
     files, problems = discover(paths)

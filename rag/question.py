@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from prachum.slots.named import heads_for
 from rag.roles import asked_people
@@ -191,6 +192,7 @@ def editions(text: str) -> list[int]:
     return [int(next(g for g in m.groups() if g)) for m in _EDITION.finditer(text)]
 
 
+@lru_cache(maxsize=512)  # one question is analysed by retrieval, compose, the LLM's plan and follow-ups alike
 def analyse(question: str) -> Asked:
     form = search_form(question)
     hits = _positions(form)

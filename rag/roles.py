@@ -23,8 +23,8 @@ summit workshop secretariat inspector-general director-general permanent secreta
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){0,2}\b")
 _POSSESSIVE = re.compile(r"['’]s\b")
 # after "ในฐานะ"/"ในนาม": up to a bracketed English form's end, or to the next clause word
-_CAPACITY = re.compile(r"(?:ในฐานะ|ในนาม|ปฏิบัติหน้าที่|\bas\b)\s*")
 _THAI_CAPACITY = re.compile(r"ในฐานะ|ในนาม|ปฏิบัติหน้าที่")  # "as" alone is too common to mark a capacity without a name
+_CAPACITY = re.compile(rf"(?:{_THAI_CAPACITY.pattern}|\bas\b)\s*")
 _CLAUSE_END = re.compile(r"\s(?:เกี่ยวกับ|ได้|โดย|ซึ่ง|และ|พร้อม|ณ|เพื่อ|ต่อ|ให้|เมื่อ|ผ่าน)|[,;]|$")
 MAX_CAPACITY = 140
 
@@ -62,20 +62,23 @@ def _capacity_after(text: str, start: int, within: int = 200) -> tuple[int, int]
     return (begin, stop) if stop - begin >= 3 else None
 
 
+def _role(text: str, start: int, end: int) -> SlotSpan:
+    return SlotSpan("role", start, end, text[start:end], text[start:end].strip())
+
+
 def role_spans(text: str, people: tuple[str, ...], capacity: bool) -> list[SlotSpan]:
     """The named person's capacity (``capacity``) or position in ``text``; nothing when the sentence
     does not name them."""
     if not people:  # "what did Thailand present, and in what capacity": the capacity the sentence gives
         where = _capacity_after(text, 0, within=len(text)) if capacity and _THAI_CAPACITY.search(text) else None
-        return [SlotSpan("role", where[0], where[1], text[where[0]:where[1]], text[where[0]:where[1]].strip())] if where else []
+        return [_role(text, *where)] if where else []
     named = [s for s in recognise(text, ["person"]) if _is_named(s, people)]
     found = []
     for person in named:
         if capacity:
             where = _capacity_after(text, person.start)
             if where is not None:
-                a, b = where
-                found.append(SlotSpan("role", a, b, text[a:b], text[a:b].strip()))
+                found.append(_role(text, *where))
         else:
             position = getattr(person.value, "position", None)
             at = text.find(position, person.start, person.end) if position else -1

@@ -31,6 +31,14 @@ class Span:
     paragraph: int
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``start``/``end`` moved inwards past the whitespace at the ends of ``text[start:end]``; None
+    when it is only whitespace. A sentence never begins or ends with a space."""
+    piece = text[start:end]
+    lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+    return (start + lead, start + trail) if trail > lead else None
+
+
 def split_sentences(text: str, min_chars: int = MIN_SENTENCE_CHARS) -> list[Span]:
     """Sentences of ``text`` with offsets; every line is its own paragraph."""
     spans: list[Span] = []
@@ -45,11 +53,9 @@ def split_sentences(text: str, min_chars: int = MIN_SENTENCE_CHARS) -> list[Span
                 found = cursor
             begin, end = found, found + len(sentence)
             cursor = end
-            piece = hidden[begin:end]
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece.rstrip())
-            if trail > lead:
-                span = Span(line.start() + begin + lead, line.start() + begin + trail, paragraph)
+            inner = strip_span(hidden, begin, end)
+            if inner is not None:
+                span = Span(line.start() + inner[0], line.start() + inner[1], paragraph)
                 last = spans[-1] if spans else None
                 if last and last.paragraph == paragraph and last.end - last.start < min_chars:
                     span = Span(last.start, span.end, paragraph)

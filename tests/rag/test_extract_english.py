@@ -23,6 +23,11 @@ S0 = Sentence(0, 0, len(OPENING), OPENING)
 S1 = Sentence(1, 0, len(REPORT), REPORT)
 
 
+def one_sentence(text: str, source: str, title: str, day: str) -> tuple[Sentence, Passage]:
+    """A record of one sentence, as the evidence step hands it to the plan."""
+    return Sentence(0, 0, len(text), text), Passage("p0", text, source, title, day, 0.9, 0.9, 0.9)
+
+
 def _answer(question: str, raw: str, sentences=(S0,), passages=(P0,)) -> str:
     job = plan(question, analyse(question), list(sentences))
     checked = answer(job.read(raw, list(passages)), "en")
@@ -84,8 +89,7 @@ def test_the_short_answer_stands_in_english_where_it_replaces_the_models():
 
 def test_a_copied_span_the_question_names_is_no_answer():
     expansion = "การปฏิวัติอุตสาหกรรมครั้งที่ ๔ (Fourth Industrial Revolution: 4IR) เป็นหัวข้อหลักของรายงาน"
-    s = Sentence(0, 0, len(expansion), expansion)
-    p = Passage("p0", expansion, "004.txt", "ADO", "2021-03-12", 0.9, 0.9, 0.9)
+    s, p = one_sentence(expansion, "004.txt", "ADO", "2021-03-12")
     job = plan("4IR ย่อมาจากอะไร", analyse("4IR ย่อมาจากอะไร"), [s])
     assert job.read('{"f":[[1,"4IR"]]}', [p]).kept == []  # the acronym asked about: the engine falls back
     kept = job.read('{"f":[[1,"Fourth Industrial Revolution"]]}', [p]).kept
@@ -130,8 +134,7 @@ def test_a_thai_answer_of_english_words_quotes_them_in_thai_words():
 
 def test_a_copied_span_cut_inside_a_thai_word_is_no_fact():
     sentence = "เอกสารผลลัพธ์สำคัญจะเสนอต่อที่ประชุมประชาคมสังคมและวัฒนธรรมอาเซียน เมื่อ ๙ ก.พ. ๒๕๖๔"
-    s = Sentence(0, 0, len(sentence), sentence)
-    p = Passage("p0", sentence, "003.txt", "SOCA Retreat", "2021-02-09", 0.9, 0.9, 0.9)
+    s, p = one_sentence(sentence, "003.txt", "SOCA Retreat", "2021-02-09")
     question = "เอกสารผลลัพธ์สำคัญจะเสนอต่อที่ประชุมใด"
     job = plan(question, analyse(question), [s])
     assert job.read('{"f":[[1,"ประชาคมสังคมและวัฒนธรรมอา"]]}', [p]).kept == []  # "อา|เซียน": cut off
@@ -141,16 +144,14 @@ def test_a_copied_span_cut_inside_a_thai_word_is_no_fact():
 
 def test_the_questions_own_word_in_the_readers_form_is_no_answer_and_a_span_stopped_by_the_grammar_is_kept():
     fund = "โครงการศึกษาเปรียบเทียบกฎหมายได้รับการสนับสนุนจากประเทศญี่ปุ่น ภายใต้กองทุน ASEAN-Japan Fund"
-    s = Sentence(0, 0, len(fund), fund)
-    p = Passage("p0", fund, "000.txt", "SOMSWD+3", "2020-09-24", 0.9, 0.9, 0.9)
+    s, p = one_sentence(fund, "000.txt", "SOMSWD+3", "2020-09-24")
     question = "Under which fund did Japan support the comparative study?"
     job = plan(question, analyse(question), [s])
     if not job.opts:  # no option offered: the model copies words
         assert job.read('{"f":[[1,"ญี่ปุ่น"]],"a":"Under the fund of {1}."}', [p]).kept == []  # "Japan" again
     long = ("สถานการณ์การแพร่ระบาดของโควิด ๑๙ สะท้อนให้เห็นถึงความเหลื่อมล้ำที่มีอยู่ซึ่งส่งผลกระทบที่รุนแรงต่อกลุ่มเปราะบาง"
             "ในสังคมอาเซียน")
-    s2 = Sentence(0, 0, len(long), long)
-    p2 = Passage("p0", long, "004.txt", "CoP", "2021-08-26", 0.9, 0.9, 0.9)
+    s2, p2 = one_sentence(long, "004.txt", "CoP", "2021-08-26")
     q2 = "What did the statement say the pandemic revealed?"
     job2 = plan(q2, analyse(q2), [s2])
     cut = job2.lines[0].shown[:90]  # where the grammar's 90 characters stop the copy, inside "รุนแรง"
@@ -161,8 +162,7 @@ def test_the_questions_own_word_in_the_readers_form_is_no_answer_and_a_span_stop
 def test_a_copied_date_answers_only_a_question_that_asks_when():
     outcome = ("เอกสารผลลัพธ์สำคัญจะเสนอต่อการประชุมสุดยอดอาเซียน ครั้งที่ ๓๘ "
                "ซึ่งที่ประชุมรับรองเมื่อวันที่ ๙ ก.พ. ๖๔")
-    s = Sentence(0, 0, len(outcome), outcome)
-    p = Passage("p0", outcome, "003.txt", "SOCA Retreat", "2021-02-09", 0.9, 0.9, 0.9)
+    s, p = one_sentence(outcome, "003.txt", "SOCA Retreat", "2021-02-09")
     which = "เอกสารผลลัพธ์สำคัญจะเสนอต่อการประชุมใด"
     assert plan(which, analyse(which), [s]).read('{"f":[[1,"๙ ก.พ. ๖๔"]]}', [p]).kept == []
     when = "ที่ประชุมรับรองเอกสารผลลัพธ์เมื่อไร"
