@@ -94,6 +94,9 @@ _COMPILED = tuple((intent, re.compile(th), re.compile(en, re.IGNORECASE)) for in
 # with a person ("X chaired which meeting") it is usually about one record, and the passages answer it
 _WHICH_ONE = re.compile(rf"{_MEETING_TH}\s*(?:ใด|ไหน|อะไร)(?!บ้าง)|\b(?:which|what) (?:\w+ )?(?:meeting|conference|event)\b"
                         r"(?! \w+ (?:of|at|in) the)", re.IGNORECASE)
+# "what was held in 2564": with a period and no meeting named, what was held is the meetings
+_WHAT_HELD = re.compile(r"\bwhat (?:\w+ )?(?:was|were) (?:held|organi[sz]ed|convened)\b|อะไร(?:บ้าง)?\s*(?:ที่)?จัดขึ้น|"
+                        r"จัด(?:ขึ้น)?อะไร(?:บ้าง)?", re.IGNORECASE)
 _POSITION = re.compile(r"ตำแหน่ง|\bpositions?\b|\btitles?\b", re.I)
 _ATTEND = re.compile(r"เข้าร่วม|ร่วมประชุม|ไปประชุม|\battend|\bjoin|\btake part|\btook part|\bparticipat|\bpresent at", re.IGNORECASE)
 _EDITION = re.compile(r"ครั้งที่\s*\d{1,3}|\b\d{1,3}(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|"
@@ -186,7 +189,7 @@ def route(question: str) -> Route:
             return Route(CATALOG, intent, cue=cue, **base)
     if person and _POSITION.search(form) and len(re.findall(rf"{_MEETING_TH}|\bmeetings?\b", form, re.I)) >= 2:
         return Route(CATALOG, "roles", cue="positions at two meetings", **base)  # "ตำแหน่งในการประชุม ก และในการประชุม ข"
-    which_one = _WHICH_ONE.search(form)
+    which_one = _WHICH_ONE.search(form) or _WHAT_HELD.search(form)
     if which_one and asked.period and not specific and not asked.acronyms:
         return Route(CATALOG, "list", cue=which_one.group(0), **base)
     return Route(PASSAGES, **base)
