@@ -3,11 +3,13 @@
 Why: at 100,000 chunks a Chroma query with a ``where`` (a meeting question naming an
 acronym and a year) took 0.3-1.2 s, all of it Chroma's scan of its metadata, while the
 same query unfiltered took 4 ms. So the store asks Chroma for the ``OVERFETCH`` x k
-nearest chunks unfiltered and keeps those the catalog says pass (``WIDEN`` times more when
-too few do); when at least k pass they are exactly the k nearest that pass. A filter so narrow that fewer pass is
-answered from the catalog's own list of passing ids (an index scan): up to ``EXACT_IDS``
-of them by exact cosine over their vectors (Chroma's query among a short id list took
-~200 ms at 100k and 400-600 ms at 1M, reading 100 vectors ~10 ms), more by Chroma's query among those ids. The ``where`` is the one ``Filters.chroma_where`` writes, read
+nearest chunks unfiltered and keeps those the catalog says pass; when at least k pass
+they are exactly the k nearest that pass. When fewer do, the filter is narrow, and up to
+``EXACT_IDS`` passing chunks (found by an index scan of the catalog) are scored here by
+exact cosine over the float16 vectors the catalog keeps beside them (Chroma's query among
+an id list took ~200 ms at 100k and 200-600 ms at 1M). A wider filter first tries
+``WIDEN`` times more unfiltered neighbours, then Chroma's query among the passing ids, or
+past ``MAX_IDS`` of them Chroma's own filter. The ``where`` is the one ``Filters.chroma_where`` writes, read
 here as SQL over the catalog's chunk columns; a shape this module does not know is
 left to Chroma (:class:`Unsupported`).
 """
@@ -19,12 +21,13 @@ import numpy as np
 
 # unfiltered candidates per result wanted before the catalog filters them
 OVERFETCH = 20
-# then this many times more: at 1M chunks 2,000 nearest cost ~45 ms and checking them ~15 ms, where
-# a query among a month's 6,300 ids cost ~190 ms
+# then, for a filter too wide to compare its chunks here, this many times more (at 1M chunks the 10,000
+# nearest cost ~250 ms, so a narrow filter goes straight to its passing ids)
 WIDEN = 10
-# up to this many passing chunks their vectors are read and compared here (~0.1 ms a vector; at 1M
-# chunks 1,500 vectors took 130-290 ms where Chroma's query among the same ids took 410-640 ms)
-EXACT_IDS = 2500
+# up to this many passing chunks their vectors, kept in the catalog, are read and compared here: at 1M
+# chunks a month's 6,470 took 17 ms to find, 77 ms to read and 16 ms to score, where Chroma's query
+# among the same ids took ~200 ms (and reading them from Chroma ~0.13 ms a vector)
+EXACT_IDS = 10_000
 # beyond this many passing chunks an id list costs Chroma more than its own filter
 MAX_IDS = 50_000
 
@@ -77,6 +80,10 @@ def where_sql(where: dict[str, Any], params: list[Any] | None = None) -> tuple[s
     return " AND ".join(parts), params
 
 
+def _first(near: dict[str, float], passing: set[str], k: int) -> dict[str, float]:
+    return dict([(i, s) for i, s in near.items() if i in passing][:k])
+
+
 def filtered_nearest(nearest: Callable[..., dict[str, float]], collection: Any, catalog: Any,
                      embedding: np.ndarray, k: int, where: dict[str, Any]) -> dict[str, float]:
     """{id: cosine} of the k nearest chunks that pass ``where``; ``nearest(embedding, k, **narrow)``
@@ -85,20 +92,27 @@ def filtered_nearest(nearest: Callable[..., dict[str, float]], collection: Any, 
         condition, params = where_sql(where)
     except Unsupported:
         return nearest(embedding, k, where=where)
-    for wanted in (k * OVERFETCH, k * OVERFETCH * WIDEN):
-        near = nearest(embedding, wanted)
+    near = nearest(embedding, k * OVERFETCH)
+    passing = catalog.passing(condition, params, list(near))
+    if len(passing) >= k or len(near) < k * OVERFETCH:  # the k nearest that pass, or all there are
+        return _first(near, passing, k)
+    allowed = sorted(catalog.passing(condition, params, limit=EXACT_IDS + 1))
+    if len(allowed) > EXACT_IDS:  # a wide filter: more of the nearest will do, or Chroma's own search
+        near = nearest(embedding, k * OVERFETCH * WIDEN)
         passing = catalog.passing(condition, params, list(near))
-        if len(passing) >= k or len(near) < wanted:  # the k nearest that pass, or all there are
-            return dict([(i, s) for i, s in near.items() if i in passing][:k])
-    allowed = sorted(catalog.passing(condition, params))
-    if len(allowed) > MAX_IDS:
-        return nearest(embedding, k, where=where)
-    if len(allowed) > EXACT_IDS:
-        return nearest(embedding, k, ids=allowed)
+        if len(passing) >= k or len(near) < k * OVERFETCH * WIDEN:
+            return _first(near, passing, k)
+        allowed = sorted(catalog.passing(condition, params))
+        return nearest(embedding, k, where=where) if len(allowed) > MAX_IDS else nearest(embedding, k, ids=allowed)
     if not allowed:
         return {}
-    got = collection.get(ids=allowed, include=["embeddings"])
-    vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
-    query = np.asarray(embedding, dtype=np.float32)
+    query = np.asarray(embedding, dtype=np.float32).reshape(-1)
+    ids, vectors = catalog.vectors(allowed, len(query))
+    missing = sorted(set(allowed) - set(ids))
+    if missing:  # an index from before the catalog kept vectors, until a writer opens it
+        got = collection.get(ids=missing, include=["embeddings"])
+        ids += got["ids"]
+        fetched = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), len(query))
+        vectors = np.vstack([vectors, fetched])
     cosine = vectors @ query / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-12)
-    return {got["ids"][i]: float(cosine[i]) for i in np.argsort(-cosine, kind="stable")[:k]}
+    return {ids[i]: float(cosine[i]) for i in np.argsort(-cosine, kind="stable")[:k]}

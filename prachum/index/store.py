@@ -28,7 +28,7 @@ from tqdm import tqdm
 from prachum.config import Settings
 from prachum.errors import StoreError
 from prachum.index.batch import Background, DocumentWrite, check_batch, publish_changes
-from prachum.index.catalog import Catalog, ChunkRecord, DocumentRecord, add_migrated, old_words
+from prachum.index.catalog import VECTORS_KEPT, Catalog, ChunkRecord, DocumentRecord, add_migrated, old_words
 from prachum.index.dense_filter import filtered_nearest
 from prachum.index.lexical import LexicalDoc, LexicalIndex
 from prachum.index.lock import LOCK_WAIT_S, WriteLock
@@ -98,7 +98,29 @@ class IndexStore:
             raise StoreError(f"the index in {settings.data_dir} belongs to the collection {owner!r}, not "
                              f"{settings.collection!r}; use another data folder (PRACHUM_DATA_DIR) for it")
         self.reconcile()
+        if self.catalog.meta(VECTORS_KEPT) != "all":
+            self._keep_vectors()
         self._generation = self.catalog.generation()[0]
+
+    def _keep_vectors(self) -> None:
+        """Copy every live chunk's vector from Chroma into the catalog, once, for an index from before
+        the catalog kept them (prachum.index.dense_filter reads them there). Until then, or while
+        another process writes, a filtered search reads the missing ones from Chroma."""
+        if not self.write_lock.acquire(wait=0):
+            return
+        try:
+            ids = sorted(self.catalog.live_ids())
+            bar = tqdm(total=len(ids), desc="keeping the vectors in the catalog", unit="chunk", leave=False,
+                       disable=len(ids) < 1000)
+            for i in range(0, len(ids), _SCAN):
+                got = self.collection.get(ids=ids[i : i + _SCAN], include=["embeddings"])
+                if got["ids"]:  # (a chunk whose vector Chroma lost is the full reconcile's business)
+                    self.catalog.keep_vectors(got["ids"], np.asarray(got["embeddings"]).reshape(len(got["ids"]), -1))
+                bar.update(len(ids[i : i + _SCAN]))
+            bar.close()
+            self.catalog.set_meta(VECTORS_KEPT, "all")
+        finally:
+            self.write_lock.release()
 
     def _create(self) -> None:
         """A new catalog; a data folder from before it (Chroma + lexical.json) is read back from Chroma,
@@ -106,14 +128,18 @@ class IndexStore:
         total = self.collection.count()
         documents: dict[str, tuple] = {}
         rows: list[tuple] = []
+        vectors: list[np.ndarray] = []
         if total:
             bar = tqdm(total=total, desc="building the catalog from the old index", unit="chunk", leave=False)
             for offset in range(0, total, _SCAN):
-                got = self.collection.get(include=["documents", "metadatas"], limit=_SCAN, offset=offset)
+                got = self.collection.get(include=["documents", "metadatas", "embeddings"], limit=_SCAN,
+                                          offset=offset)
                 add_migrated(documents, rows, got["ids"], got["documents"], got["metadatas"])
+                vectors.append(np.asarray(got["embeddings"], dtype=np.float16).reshape(len(got["ids"]), -1))
                 bar.update(len(got["ids"]))
             bar.close()
-        self.catalog.init("migrated" if total else "new", self.settings.collection, list(documents.values()), rows)
+        self.catalog.init("migrated" if total else "new", self.settings.collection, list(documents.values()), rows,
+                          np.concatenate(vectors) if vectors else None)
         old = self.settings.lexical_path
         if rows and not self._lexical.count():  # the old file's words spare newmm a pass over every chunk
             words = old_words(old, self.settings.collection)
@@ -274,7 +300,7 @@ class IndexStore:
         words = [w for d in batch for w in (d.words if d.words is not None else self.words(d.chunks))]
         lexical = [(lexical_doc(*r[:2], r[4], r[7], r[8]), w) for r, w in zip(rows, words)]
         with self.writing():
-            relive = self.catalog.stage(rows)                                          # 1
+            relive = self.catalog.stage(rows, vectors)                                 # 1
             leftover = self.catalog.garbage_ids()  # an earlier write's, not yet deleted: with this commit
             try:
                 if leftover:

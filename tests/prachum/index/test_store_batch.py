@@ -31,7 +31,7 @@ def batch(embedder, fp: str = "fp1", words: bool = False, texts: dict | None = N
 
 def consistent(store: IndexStore) -> set[str]:
     live = store.catalog.live_ids()
-    assert live == store.chroma_ids() == store._lexical.ids()
+    assert live == store.chroma_ids() == store._lexical.ids() == store.catalog.vector_ids()
     assert not store.catalog.pending_ids() and not store.catalog.garbage_ids()
     return live
 

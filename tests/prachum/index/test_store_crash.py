@@ -41,7 +41,7 @@ def write(store: IndexStore, recs: list[ChunkRecord], embedder) -> None:
 
 def assert_consistent(store: IndexStore) -> set[str]:
     live = store.catalog.live_ids()
-    assert live == store.chroma_ids() == store._lexical.ids()
+    assert live == store.chroma_ids() == store._lexical.ids() == store.catalog.vector_ids()
     assert not store.catalog.pending_ids() and not store.catalog.garbage_ids()
     assert store.count() == len(live) == sum(d.chunks for d in store.documents())
     return live

@@ -63,6 +63,7 @@ def test_an_old_data_folder_is_migrated_on_first_open(page, tmp_settings, fake_e
     # both halves of the search answer from the migrated index, the lexical one rebuilt from the catalog
     all_ids = {i for v in ids.values() for i in v}
     assert store.catalog.live_ids() == store.chroma_ids() == store._lexical.ids() == all_ids
+    assert store.catalog.vector_ids() == all_ids  # kept for filtered searches (prachum.index.dense_filter)
     hits = store.lexical_search("บรูไนดารุสซาลาม", 3)
     assert max(hits, key=hits.get) == ids["/r/003.txt"][1]
     assert set(store.dense_search(fake_embedder.embed_query("social welfare"), 10)) == all_ids
