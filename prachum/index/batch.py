@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from prachum.index.catalog import ChunkRecord, document_row
+from prachum.index.lexical import LexicalDoc
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class DocumentWrite:
     embeddings: np.ndarray
     facts: Any = None
     words: Sequence[Sequence[str]] | None = None
+
+
+def lexical_doc(chunk_id: str, source: str, indexed_text: str, date_ord: int, acronyms: str) -> LexicalDoc:
+    return LexicalDoc(chunk_id, source, indexed_text, int(date_ord or 0), tuple(a for a in acronyms.split(",") if a))
 
 
 def check_batch(batch: Sequence[DocumentWrite]) -> None:

@@ -11,7 +11,6 @@ WAL lets any number of readers in other processes read while the one writer writ
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -95,30 +94,6 @@ def document_row(chunks: Sequence[ChunkRecord]) -> tuple:
     first = chunks[0]
     return (first.source, first.title, first.date.isoformat() if first.date else "", ",".join(first.acronyms),
             first.fingerprint, first.source_url or "", len(chunks))
-
-
-def add_migrated(documents: dict[str, tuple], rows: list[tuple], ids: Sequence[str],
-                 texts: Sequence[str | None], metas: Sequence[dict[str, Any] | None]) -> None:
-    """Catalog rows from a page of the old index, where Chroma held each chunk's text and metadata."""
-    for chunk_id, text, meta in zip(ids, texts, metas):
-        meta = meta or {}
-        source = str(meta.get("source", ""))
-        acronyms = str(meta.get("acronyms", ""))
-        rows.append((chunk_id, source, int(meta.get("position", 0)), text or "",
-                     str(meta.get("indexed_text") or text or ""), int(meta.get("start", 0)),
-                     int(meta.get("end", 0)), int(meta.get("date_ord", 0)), acronyms))
-        n = documents[source][-1] + 1 if source in documents else 1
-        documents[source] = (source, str(meta.get("title", "")), str(meta.get("date", "")), acronyms,
-                             str(meta.get("fingerprint", "")), str(meta.get("source_url", "")), n)
-
-
-def old_words(path: Path, collection: str) -> dict[str, list[str]]:
-    """Each chunk's newmm words as the index before the catalog saved them (none if unreadable)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {k: v["tokens"] for k, v in raw["chunks"].items()} if raw.get("collection") == collection else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
 
 
 def keep_vectors(conn: sqlite3.Connection, ids: Sequence[str], vectors: np.ndarray) -> None:

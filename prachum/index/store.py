@@ -27,18 +27,18 @@ from tqdm import tqdm
 
 from prachum.config import Settings
 from prachum.errors import StoreError
-from prachum.index.batch import Background, DocumentWrite, check_batch, publish_changes
-from prachum.index.catalog import VECTORS_KEPT, Catalog, ChunkRecord, DocumentRecord, add_migrated, old_words
+from prachum.index.batch import Background, DocumentWrite, check_batch, lexical_doc, publish_changes
+from prachum.index.catalog import VECTORS_KEPT, Catalog, ChunkRecord, DocumentRecord
 from prachum.index.dense_filter import filtered_nearest
-from prachum.index.lexical import LexicalDoc, LexicalIndex
+from prachum.index.lexical import LexicalIndex
 from prachum.index.lock import LOCK_WAIT_S, WriteLock
+from prachum.index.migrate import SCAN, copy_vectors, create_catalog
 from prachum.index.sentence_cache import SentenceVectorCache
 from prachum.models import SupportsEmbedding
 from prachum.thai.text import word_tokens
 from prachum.types import Filters
 
 log = logging.getLogger(__name__)
-_SCAN = 5000  # ids read from Chroma per page when the whole collection must be read
 
 
 def _chroma_client(settings: Settings) -> Any:
@@ -61,10 +61,6 @@ def _chroma_client(settings: Settings) -> Any:
 def chroma_metadata(c: ChunkRecord) -> dict[str, Any]:
     """What Chroma keeps beside a vector: only what ``Filters.chroma_where`` filters on."""
     return {"source": c.source, "date_ord": c.date_ord, **{f"acr:{a}": True for a in c.acronyms}}
-
-
-def lexical_doc(chunk_id: str, source: str, indexed_text: str, date_ord: int, acronyms: str) -> LexicalDoc:
-    return LexicalDoc(chunk_id, source, indexed_text, int(date_ord or 0), tuple(a for a in acronyms.split(",") if a))
 
 
 def _me() -> str:
@@ -92,66 +88,15 @@ class IndexStore:
         if self.catalog.meta("schema") is None:
             with self.write_lock.hold():
                 if self.catalog.meta("schema") is None:
-                    self._create()
+                    create_catalog(self)
         owner = self.catalog.meta("collection")
         if owner != settings.collection:
             raise StoreError(f"the index in {settings.data_dir} belongs to the collection {owner!r}, not "
                              f"{settings.collection!r}; use another data folder (PRACHUM_DATA_DIR) for it")
         self.reconcile()
         if self.catalog.meta(VECTORS_KEPT) != "all":
-            self._keep_vectors()
+            copy_vectors(self)
         self._generation = self.catalog.generation()[0]
-
-    def _keep_vectors(self) -> None:
-        """Copy every live chunk's vector from Chroma into the catalog, once, for an index from before
-        the catalog kept them (prachum.index.dense_filter reads them there). Until then, or while
-        another process writes, a filtered search reads the missing ones from Chroma."""
-        if not self.write_lock.acquire(wait=0):
-            return
-        try:
-            ids = sorted(self.catalog.live_ids())
-            bar = tqdm(total=len(ids), desc="keeping the vectors in the catalog", unit="chunk", leave=False,
-                       disable=len(ids) < 1000)
-            for i in range(0, len(ids), _SCAN):
-                got = self.collection.get(ids=ids[i : i + _SCAN], include=["embeddings"])
-                if got["ids"]:  # (a chunk whose vector Chroma lost is the full reconcile's business)
-                    self.catalog.keep_vectors(got["ids"], np.asarray(got["embeddings"]).reshape(len(got["ids"]), -1))
-                bar.update(len(ids[i : i + _SCAN]))
-            bar.close()
-            self.catalog.set_meta(VECTORS_KEPT, "all")
-        finally:
-            self.write_lock.release()
-
-    def _create(self) -> None:
-        """A new catalog; a data folder from before it (Chroma + lexical.json) is read back from Chroma,
-        which held every chunk's text and metadata, and lexical.json's words fill the lexical index."""
-        total = self.collection.count()
-        documents: dict[str, tuple] = {}
-        rows: list[tuple] = []
-        vectors: list[np.ndarray] = []
-        if total:
-            bar = tqdm(total=total, desc="building the catalog from the old index", unit="chunk", leave=False)
-            for offset in range(0, total, _SCAN):
-                got = self.collection.get(include=["documents", "metadatas", "embeddings"], limit=_SCAN,
-                                          offset=offset)
-                add_migrated(documents, rows, got["ids"], got["documents"], got["metadatas"])
-                vectors.append(np.asarray(got["embeddings"], dtype=np.float16).reshape(len(got["ids"]), -1))
-                bar.update(len(got["ids"]))
-            bar.close()
-        self.catalog.init("migrated" if total else "new", self.settings.collection, list(documents.values()), rows,
-                          np.concatenate(vectors) if vectors else None)
-        old = self.settings.lexical_path
-        if rows and not self._lexical.count():  # the old file's words spare newmm a pass over every chunk
-            words = old_words(old, self.settings.collection)
-            for i in range(0, len(rows), _SCAN):
-                docs = [lexical_doc(r[0], r[1], r[4], r[7], r[8]) for r in rows[i : i + _SCAN]]
-                self._lexical.add_words([(d, words[d.id]) for d in docs if d.id in words])
-                self._lexical.add([d for d in docs if d.id not in words])
-            self._lexical.commit()
-        if old.exists():
-            os.replace(old, old.with_name(old.name + ".migrated"))
-        if total:
-            log.info("migrated %d chunks of %d documents to the catalog", len(rows), len(documents))
 
     def _open_chroma(self) -> None:
         from prachum.models.embedder import ChromaEmbedder  # chromadb's registry, loaded with the store
@@ -387,8 +332,8 @@ class IndexStore:
     def chroma_ids(self) -> set[str]:
         ids: set[str] = set()
         total = self.collection.count()
-        for offset in range(0, total, _SCAN):
-            ids.update(self.collection.get(include=[], limit=_SCAN, offset=offset)["ids"])
+        for offset in range(0, total, SCAN):
+            ids.update(self.collection.get(include=[], limit=SCAN, offset=offset)["ids"])
         return ids
 
     def _compare_ids(self) -> None:
@@ -409,9 +354,9 @@ class IndexStore:
         missing = sorted(live - words)
         bar = tqdm(total=len(missing), desc="filling the lexical index", unit="chunk", leave=False,
                    disable=len(missing) < 1000)
-        for i in range(0, len(missing), _SCAN):
-            self._lexical.add([lexical_doc(*r) for r in self.catalog.lexical_rows(missing[i : i + _SCAN])])
-            bar.update(len(missing[i : i + _SCAN]))
+        for i in range(0, len(missing), SCAN):
+            self._lexical.add([lexical_doc(*r) for r in self.catalog.lexical_rows(missing[i : i + SCAN])])
+            bar.update(len(missing[i : i + SCAN]))
         bar.close()
         self._lexical.commit()
 

@@ -1,7 +1,6 @@
 """The catalog on its own: staged rows stay invisible, publishing is one transaction, facts go with it."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-import prachum.index.store as store_module
+from prachum.index import migrate
 from prachum.index.store import IndexStore, _chroma_client
 
 DOCS = {
@@ -47,7 +47,7 @@ def old_index(settings, embedder) -> dict[str, list[str]]:
 @pytest.mark.parametrize("page", [2, 5000])  # paging through Chroma: a few chunks per page, or all at once
 def test_an_old_data_folder_is_migrated_on_first_open(page, tmp_settings, fake_embedder, monkeypatch):
     ids = old_index(tmp_settings, fake_embedder)
-    monkeypatch.setattr(store_module, "_SCAN", page)
+    monkeypatch.setattr(migrate, "SCAN", page)
     store = IndexStore(tmp_settings)
 
     docs = {d.source: d for d in store.documents()}
