@@ -36,7 +36,7 @@ from rag.extract import Reply, plan
 from rag.extract import answer as llm_answer
 from rag.evidence import Sentence, SentenceVectors, score_sentences
 from rag.llm_thread import on_llm_thread, short_answers
-from rag.followup import Turn, heuristic_rewrite, refers_back, rewrite
+from rag.followup import Turn, refers_back, resolve, rewrite
 from rag.gate import check_question, evidence_strength, is_strong, missing_specifics, off_topic_reason, should_answer
 from rag.prompts import REFUSAL, is_decline, short_answer
 from rag.question import analyse, question_language
@@ -139,8 +139,7 @@ class Prachum:
         """Catalog or passages (rag/route.py); a follow-up is routed as the question it stands for."""
         run.standalone = run.question
         if refers_back(run.question, history):  # "ตำแหน่งของเธอเปลี่ยนไปอย่างไร": the person the last answer named
-            rewritten = heuristic_rewrite(run.question, history)
-            run.standalone = run.question if rewritten.startswith(history[-1][0]) else rewritten
+            run.standalone = resolve(run.question, history) or run.question
         return route(run.standalone)
 
     def answer_from_catalog(self, run: "_Run", routed: Route, filters: Filters) -> "CatalogAnswer":

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from rag.question import analyse, question_language
 from prachum.slots import recognise
+from prachum.thai.text import search_form, word_tokens
+from rag.question import analyse, question_language
 
 if TYPE_CHECKING:  # langchain is loaded with the LLM; the extractive path never needs it (#9)
     from langchain_core.language_models import BaseChatModel
@@ -64,9 +65,9 @@ def _meeting_name(question: str) -> str | None:
     return next((g for g in match.groups() if g), None) if match else None
 
 
-def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
-    """Without an LLM: a pronoun becomes the person the last answer named, "that meeting" the
-    meeting the last question named; otherwise the previous question's words give the context."""
+def resolve(question: str, history: Sequence[Turn]) -> str | None:
+    """The question with its pronoun made the person the last answer named and "that meeting" the
+    meeting the last question named; None when neither is found."""
     previous_question, previous_answer = history[-1]
     rewritten = question
     if _PERSON_REF.search(question) and (person := _person(previous_answer)):
@@ -80,14 +81,22 @@ def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
     if _MEETING_REF.search(rewritten) and (meeting := _meeting(previous_question)):
         rewritten = _MEETING_REF.sub(lambda m: f"การประชุม {meeting} " if m.group().startswith(("การ", "ครั้ง"))
                                      else f"the {meeting} meeting", rewritten, count=1).replace("  ", " ").strip()
-    return rewritten if rewritten != question else f"{previous_question} {question}"
+    return rewritten if rewritten != question else None
+
+
+def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
+    """Without an LLM: what :func:`resolve` makes of it, else the previous question's words give the context."""
+    return resolve(question, history) or f"{history[-1][0]} {question}"
 
 
 def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | None) -> str:
+    """A reference the rules resolve is not given to the model: on the seed follow-ups its rewrites
+    were worse (6 of 10 answered right, against 10 of 10 by the rules). It gets only the rest."""
     if not refers_back(question, history):
         return question
-    if chat_model is None:
-        return heuristic_rewrite(question, history)
+    resolved = resolve(question, history)
+    if resolved or chat_model is None:
+        return resolved or heuristic_rewrite(question, history)
     from langchain_core.messages import HumanMessage, SystemMessage
 
     convo = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
@@ -96,4 +105,13 @@ def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | 
         HumanMessage(content=f"Conversation:\n{convo}\n\nLast question: {question}\nRewritten question:"),
     ])
     text = str(reply.content).strip().splitlines()[0].strip() if str(reply.content).strip() else ""
-    return text or heuristic_rewrite(question, history)
+    return text if text and keeps_the_question(question, text) else heuristic_rewrite(question, history)
+
+
+def keeps_the_question(question: str, rewritten: str) -> bool:
+    """Whether the model's rewrite still asks what the follow-up asked: nearly every word of it, the
+    reference aside, is there. A 1.5B model asked to rewrite "การประชุมนั้นมีผู้เข้าร่วมประมาณกี่คน"
+    after a question on the date wrote the date question again."""
+    words = word_tokens(REFERS_BACK.sub(" ", question))
+    kept = search_form(rewritten).lower()
+    return not words or sum(w in kept for w in words) >= 0.8 * len(words)

@@ -52,9 +52,10 @@ def test_without_an_llm_or_a_name_the_previous_question_gives_the_context():
 
 
 def test_the_llm_rewrite_uses_its_first_line_and_an_empty_reply_falls_back():
-    reply = "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร\n(rewritten)"
-    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake(reply)) == "นางจตุพร โรจนพานิช ดำรงตำแหน่งอะไร"
-    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, fake("   ")).startswith("นางจตุพร โรจนพานิช")
+    history = [("การประชุมเรื่องอะไร", "ที่ประชุมรับทราบรายงาน [1]")]  # no name the rules could use
+    reply = "ผู้แทนไทยพูดว่าอะไรในการประชุม\n(rewritten)"
+    assert rewrite("เขาพูดว่าอะไร", history, fake(reply)) == "ผู้แทนไทยพูดว่าอะไรในการประชุม"
+    assert rewrite("เขาพูดว่าอะไร", history, fake("   ")) == "การประชุมเรื่องอะไร เขาพูดว่าอะไร"
 
 
 def test_a_persons_post_is_asked_at_the_meeting_the_last_question_named():
@@ -65,3 +66,31 @@ def test_a_persons_post_is_asked_at_the_meeting_the_last_question_named():
     english = heuristic_rewrite("What was her position?", [("Who represented Thailand at the 16th SOCCOM?",
                                                            "นางจตุพร โรจนพานิช [1]")])
     assert english == "What was นางจตุพร โรจนพานิช's position at the 16th SOCCOM?"
+
+
+def test_a_reference_the_rules_resolve_is_not_given_to_the_llm():
+    class Exploding(GenericFakeChatModel):
+        def _generate(self, *args, **kwargs):  # type: ignore[override]
+            raise AssertionError("the rules resolved it")
+
+    assert rewrite("เขาดำรงตำแหน่งอะไร", HISTORY, Exploding(messages=iter([]))).startswith("นางจตุพร โรจนพานิช")
+    # nothing to resolve "เขา" to: the model rewrites it
+    history = [("การประชุมเรื่องอะไร", "ที่ประชุมรับทราบรายงาน [1]")]
+    assert rewrite("เขาพูดว่าอะไร", history, fake("ผู้แทนพูดว่าอะไรในการประชุม")) == "ผู้แทนพูดว่าอะไรในการประชุม"
+
+
+def test_a_model_rewrite_that_drops_what_was_asked_is_not_used():
+    history = [("การประชุมภาคีหุ้นส่วนว่าด้วยวัฒนธรรมแห่งการป้องกันจัดขึ้นวันที่เท่าไร", "๒๖ ส.ค. ๖๔ [1]")]
+    followup = "การประชุมนั้นมีผู้เข้าร่วมประมาณกี่คน"
+    # the model asked the date again: the question's own words give the context instead
+    drifted = fake("ผู้เข้าร่วมประชุมภาคีหุ้นส่วนว่าด้วยวัฒนธรรมแห่งการป้องกันจัดขึ้นวันที่เท่าไร")
+    assert rewrite(followup, history, drifted) == f"{history[0][0]} {followup}"
+    kept = "การประชุมภาคีหุ้นส่วนว่าด้วยวัฒนธรรมแห่งการป้องกันมีผู้เข้าร่วมประมาณกี่คน"
+    assert rewrite(followup, history, fake(kept)) == kept
+    english = [("When was the Partnership Meeting on the Culture of Prevention held?", "26 August 2021 [1]")]
+    assert rewrite("About how many people attended that meeting?", english,
+                   fake("About how many people attended the Partnership Meeting on the Culture of Prevention?")
+                   ) == "About how many people attended the Partnership Meeting on the Culture of Prevention?"
+    assert rewrite("About how many people attended that meeting?", english,
+                   fake("When was the Partnership Meeting on the Culture of Prevention held?")
+                   ) == f"{english[0][0]} About how many people attended that meeting?"
