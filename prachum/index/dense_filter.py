@@ -9,9 +9,9 @@ they are exactly the k nearest that pass. When fewer do, the filter is narrow, a
 exact cosine over the float16 vectors the catalog keeps beside them (Chroma's query among
 an id list took ~200 ms at 100k and 200-600 ms at 1M). A wider filter first tries
 ``WIDEN`` times more unfiltered neighbours, then Chroma's query among the passing ids, or
-past ``MAX_IDS`` of them Chroma's own filter. The ``where`` is the one ``Filters.chroma_where`` writes, read
-here as SQL over the catalog's chunk columns; a shape this module does not know is
-left to Chroma (:class:`Unsupported`).
+past ``MAX_IDS`` of them Chroma's own filter. The ``where`` is the one
+``Filters.chroma_where`` writes, read here as SQL over the catalog's chunk columns; a
+shape this module does not know is left to Chroma (:class:`Unsupported`).
 """
 from __future__ import annotations
 
