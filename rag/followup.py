@@ -84,9 +84,14 @@ def resolve(question: str, history: Sequence[Turn]) -> str | None:
     return rewritten if rewritten != question else None
 
 
+def _with_context(question: str, history: Sequence[Turn]) -> str:
+    """The previous question's words give the context of one the rules could not resolve."""
+    return f"{history[-1][0]} {question}"
+
+
 def heuristic_rewrite(question: str, history: Sequence[Turn]) -> str:
     """Without an LLM: what :func:`resolve` makes of it, else the previous question's words give the context."""
-    return resolve(question, history) or f"{history[-1][0]} {question}"
+    return resolve(question, history) or _with_context(question, history)
 
 
 def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | None) -> str:
@@ -96,7 +101,7 @@ def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | 
         return question
     resolved = resolve(question, history)
     if resolved or chat_model is None:
-        return resolved or heuristic_rewrite(question, history)
+        return resolved or _with_context(question, history)
     from langchain_core.messages import HumanMessage, SystemMessage
 
     convo = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
@@ -105,7 +110,7 @@ def rewrite(question: str, history: Sequence[Turn], chat_model: BaseChatModel | 
         HumanMessage(content=f"Conversation:\n{convo}\n\nLast question: {question}\nRewritten question:"),
     ])
     text = str(reply.content).strip().splitlines()[0].strip() if str(reply.content).strip() else ""
-    return text if text and keeps_the_question(question, text) else heuristic_rewrite(question, history)
+    return text if text and keeps_the_question(question, text) else _with_context(question, history)
 
 
 def keeps_the_question(question: str, rewritten: str) -> bool:
